@@ -1,0 +1,35 @@
+# The README's two commands are `make demo` and `make test`; both set everything up.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: help demo test lint bench clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make demo   - create .venv, install chainrule, run the demo"
+	@echo "make test   - create .venv with dev extras, install Graphviz if missing, run all tests"
+	@echo "make lint   - ruff (lint + format check), mypy --strict, engine size check"
+	@echo "make clean  - remove .venv and caches"
+
+# An install stamp per extra, redone when pyproject.toml changes. The venv step is
+# idempotent and rebuilds a broken .venv, which also drops the stamps.
+$(VENV)/.stamp-%: pyproject.toml scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[$*]'
+	@touch $@
+
+demo: $(VENV)/.stamp-demo
+	$(PY) -m autograd.demo
+
+test: $(VENV)/.stamp-dev
+	@bash scripts/bootstrap.sh dot
+	$(PY) -m pytest
+
+lint: $(VENV)/.stamp-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(PY) scripts/count_core_lines.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,164 @@
+"""Graph traversal and backward(): order, accumulation, depth, memory, random graphs."""
+
+from __future__ import annotations
+
+import gc
+import math
+import sys
+import weakref
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from strategies import Expression, bounded_floats, expressions, to_values
+
+import autograd
+from autograd import Value, gradcheck
+from autograd.graph import topological_order
+
+#: Finite-difference tolerances for random expression graphs.
+FD_ATOL = 1e-5
+FD_RTOL = 1e-4
+
+
+class TestTopologicalOrder:
+    def test_parents_come_before_children_and_root_is_last(self) -> None:
+        """Every node appears once, after all of its parents, with the root last."""
+        a, b = Value(1.0), Value(2.0)
+        c = a * b
+        d = c + a
+        e = d * c
+        order = topological_order(e)
+        assert order[-1] is e
+        assert len(order) == len(set(order)) == 5
+        position = {node: i for i, node in enumerate(order)}
+        for node in order:
+            for parent in node.parents:
+                assert position[parent] < position[node]
+
+    def test_order_is_deterministic(self) -> None:
+        """The same graph gives the same order every time."""
+        xs = to_values([1.0, 2.0, 3.0])
+        y = autograd.sum([x * x for x in xs]) * xs[0]
+        assert topological_order(y) == topological_order(y)
+
+
+class TestBackward:
+    def test_square_gives_two_x(self) -> None:
+        """x * x has gradient 2x: both edges count."""
+        x = Value(3.0)
+        (x * x).backward()
+        assert x.grad == 6.0
+
+    def test_fan_out_accumulates(self) -> None:
+        """A node used by several consumers sums their contributions."""
+        x = Value(2.0)
+        y = x * 3.0
+        z = y * y + y.exp() + x
+        z.backward()
+        expected = (2 * y.data + math.exp(y.data)) * 3.0 + 1.0
+        assert math.isclose(x.grad, expected, rel_tol=1e-12)
+
+    def test_backward_twice_doubles_leaves_and_keeps_intermediates(self) -> None:
+        """A second backward doubles leaf grads and leaves intermediate grads unchanged."""
+        x = Value(2.0)
+        y = x * x
+        z = y * 3.0
+        z.backward()
+        first = (x.grad, y.grad, z.grad)
+        z.backward()
+        assert x.grad == 2 * first[0]
+        assert (y.grad, z.grad) == first[1:]
+
+    def test_seed_scales_every_gradient(self) -> None:
+        """backward(grad=g) multiplies every gradient by g."""
+        x = Value(1.5)
+        x.tanh().backward(grad=2.0)
+        assert math.isclose(x.grad, 2.0 * (1 - math.tanh(1.5) ** 2), rel_tol=1e-12)
+
+    def test_backward_on_a_leaf_accumulates_the_seed(self) -> None:
+        """backward() on a leaf adds the seed to its own grad."""
+        x = Value(1.0)
+        x.backward()
+        x.backward(3.0)
+        assert x.grad == 4.0
+
+    def test_bad_seed_is_a_type_error(self) -> None:
+        """A non-number seed raises TypeError naming its type."""
+        with pytest.raises(TypeError, match="str"):
+            Value(1.0).backward("1")  # type: ignore[arg-type]
+
+    def test_zero_gradient_contributes_nothing_even_through_infinite_derivative(self) -> None:
+        """A node whose gradient is 0 adds exactly 0 to its parents, even where d/dx = inf."""
+        x = Value(0.0)
+        y = x.sqrt() * 0.0  # sqrt'(0) = inf, but the node's gradient is 0
+        y.backward()
+        assert x.grad == 0.0
+
+    def test_forward_numbers_are_used(self) -> None:
+        """Changing a leaf's data after the forward pass does not change the gradients."""
+        x, w = Value(2.0), Value(5.0)
+        y = x * w
+        x.data, w.data = 100.0, 100.0
+        y.backward()
+        assert (x.grad, w.grad) == (5.0, 2.0)
+
+    def test_deep_chain_of_a_million_ops(self) -> None:
+        """A chain of 1,000,000 ops works under the default recursion limit."""
+        assert sys.getrecursionlimit() <= 10_000
+        x = Value(1.0)
+        y = x
+        for _ in range(1_000_000):
+            y = y + 1.0
+        y.backward()
+        assert x.grad == 1.0
+        assert y.data == 1_000_001.0
+        del y  # freeing the chain must not recurse either
+
+    def test_cost_is_linear_in_a_diamond_stack(self) -> None:
+        """Shared nodes are visited once: 60 stacked diamonds give 2**60 paths but 121 nodes."""
+        x = Value(1.0)
+        y = x
+        for _ in range(60):
+            y = y * 1.0 + y * 1.0
+        assert len(topological_order(y)) == 1 + 60 * 3
+        y.backward()
+        assert x.grad == 2.0**60
+
+
+class TestMemory:
+    def test_dropped_graph_is_freed_without_the_cycle_collector(self) -> None:
+        """Nodes hold no reference cycles: a graph dies by reference counting alone."""
+        gc.disable()
+        try:
+            x = Value(2.0)
+            y = (x * x).exp() + autograd.dot([x, x], [1.0, 2.0])
+            y.backward()
+            ref = weakref.ref(y)
+            inner = weakref.ref(y.parents[0])
+            del y
+            assert ref() is None
+            assert inner() is None
+        finally:
+            gc.enable()
+
+    def test_values_accept_weak_references(self) -> None:
+        """Values keep __weakref__ among their slots."""
+        v = Value(1.0)
+        assert weakref.ref(v)() is v
+
+
+class TestRandomGraphs:
+    @given(expressions(n_inputs=3), st.lists(bounded_floats(), min_size=3, max_size=3))
+    def test_backward_matches_finite_differences(self, expr: Expression, xs: list[float]) -> None:
+        """Random compositions of every op agree with central differences."""
+        _, margin = expr.evaluate(xs)
+        assume(margin > 1e-3)
+        assert gradcheck(expr, xs, atol=FD_ATOL, rtol=FD_RTOL)
+
+    @given(expressions(n_inputs=2), st.lists(bounded_floats(), min_size=2, max_size=2))
+    def test_values_equal_float_evaluation(self, expr: Expression, xs: list[float]) -> None:
+        """Evaluating on Values gives exactly the float result."""
+        out = expr(*to_values(xs))
+        expected = expr(*xs)
+        assert out.data == expected or (math.isnan(out.data) and math.isnan(expected))

@@ -1,0 +1,155 @@
+"""no_grad and detect_anomaly: scope, threads, tasks and messages."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+
+import pytest
+
+from autograd import Value, detect_anomaly, no_grad
+
+
+class TestNoGrad:
+    def test_nothing_is_recorded_inside(self) -> None:
+        """Results computed inside no_grad are leaves."""
+        x = Value(2.0)
+        with no_grad():
+            y = x * x + 1
+        assert (y.data, y.op, y.parents) == (5.0, "", ())
+        z = x * x
+        assert z.op == "mul"
+
+    def test_as_decorator(self) -> None:
+        """no_grad decorates a function; recording resumes after it returns."""
+
+        @no_grad()
+        def square(v: Value) -> Value:
+            return v * v
+
+        x = Value(3.0)
+        assert square(x).parents == ()
+        assert (x * x).parents == (x, x)
+
+    def test_nesting_and_reuse(self) -> None:
+        """One no_grad object can be nested and reused."""
+        guard = no_grad()
+        x = Value(1.0)
+        with guard:
+            with guard:
+                assert (x + 1).parents == ()
+            assert (x + 1).parents == ()
+        assert (x + 1).parents == (x,)
+
+    def test_restored_after_an_exception(self) -> None:
+        """Leaving no_grad by an exception restores recording."""
+        x = Value(1.0)
+        with pytest.raises(RuntimeError), no_grad():
+            raise RuntimeError
+        assert (x + 1).parents == (x,)
+
+    def test_per_thread(self) -> None:
+        """no_grad in one thread does not affect another."""
+        x = Value(1.0)
+        inside = threading.Event()
+        release = threading.Event()
+        seen: list[tuple[Value, ...]] = []
+
+        def worker() -> None:
+            with no_grad():
+                inside.set()
+                release.wait(5)
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        inside.wait(5)
+        seen.append((x * 2).parents)
+        release.set()
+        thread.join()
+        assert seen == [(x,)]
+
+    def test_per_asyncio_task(self) -> None:
+        """no_grad in one asyncio task does not affect another running concurrently."""
+        x = Value(1.0)
+
+        async def quiet(entered: asyncio.Event, done: asyncio.Event) -> None:
+            with no_grad():
+                entered.set()
+                await done.wait()
+
+        async def loud(entered: asyncio.Event, done: asyncio.Event) -> tuple[Value, ...]:
+            await entered.wait()
+            parents = (x * 2).parents
+            done.set()
+            return parents
+
+        async def main() -> tuple[Value, ...]:
+            entered, done = asyncio.Event(), asyncio.Event()
+            _, parents = await asyncio.gather(quiet(entered, done), loud(entered, done))
+            return parents
+
+        assert asyncio.run(main()) == (x,)
+
+
+class TestDetectAnomaly:
+    def test_forward_inf_names_op_and_line(self) -> None:
+        """The first inf in forward raises FloatingPointError naming the op and the user line."""
+        x = Value(1000.0)
+        with (
+            pytest.raises(FloatingPointError, match=r"exp produced inf.*test_mode\.py:\d+"),
+            detect_anomaly(),
+        ):
+            x.exp()
+
+    def test_forward_nan_from_arithmetic(self) -> None:
+        """inf - inf inside the block raises naming sub."""
+        inf = Value(math.inf)
+        with pytest.raises(FloatingPointError, match="sub produced nan"), detect_anomaly():
+            _ = inf - math.inf
+
+    def test_backward_inf_names_op_and_creation_line(self) -> None:
+        """A non-finite gradient in backward names the op and where its node was created."""
+        x = Value(0.0)
+        with detect_anomaly():
+            y = x.sqrt()  # sqrt'(0) = inf
+        with (
+            detect_anomaly(),
+            pytest.raises(
+                FloatingPointError, match=r"backward of sqrt gave inf.*test_mode\.py:\d+"
+            ),
+        ):
+            y.backward()
+
+    def test_backward_outside_block_is_unchecked(self) -> None:
+        """Outside detect_anomaly, an infinite gradient is simply stored."""
+        x = Value(0.0)
+        x.sqrt().backward()
+        assert x.grad == math.inf
+
+    def test_finite_work_is_unaffected(self) -> None:
+        """Inside the block, finite computations give the usual results."""
+        x = Value(2.0)
+        with detect_anomaly():
+            y = (x * x).tanh()
+            y.backward()
+        assert math.isclose(x.grad, 4 * (1 - math.tanh(4.0) ** 2), rel_tol=1e-12)
+
+    def test_as_decorator(self) -> None:
+        """detect_anomaly works as a decorator too."""
+
+        @detect_anomaly()
+        def blow_up(v: Value) -> Value:
+            return v.exp()
+
+        with pytest.raises(FloatingPointError):
+            blow_up(Value(800.0))
+        assert Value(800.0).exp().data == math.inf
+
+    def test_combines_with_no_grad(self) -> None:
+        """Inside both, nothing is recorded and anomalies are still caught."""
+        with no_grad(), detect_anomaly():
+            y = Value(2.0) * 3
+            assert y.parents == ()
+            with pytest.raises(FloatingPointError):
+                Value(1000.0).exp()

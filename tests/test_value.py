@@ -1,0 +1,197 @@
+"""Value: construction, attributes, operators, comparisons and conversions."""
+
+from __future__ import annotations
+
+import fractions
+import math
+
+import pytest
+
+from autograd import Value
+
+
+class TestConstruction:
+    @pytest.mark.parametrize("number", [3, 2.5, fractions.Fraction(1, 4), -0.0, math.inf])
+    def test_real_numbers_are_stored_as_float(self, number: float) -> None:
+        """Any real number is accepted and stored as a Python float."""
+        v = Value(number)
+        assert type(v.data) is float
+        assert v.data == float(number)
+
+    def test_numpy_scalars_are_accepted(self) -> None:
+        """NumPy float and int scalars become Python floats."""
+        np = pytest.importorskip("numpy")
+        for number in (np.float64(1.5), np.float32(0.25), np.int64(3)):
+            v = Value(number)
+            assert type(v.data) is float
+            assert v.data == float(number)
+
+    @pytest.mark.parametrize(
+        ("bad", "name"),
+        [
+            (True, "bool"),
+            (1j, "complex"),
+            ("1.0", "str"),
+            (None, "NoneType"),
+            ([1.0], "list"),
+            ((1.0,), "tuple"),
+            ({}, "dict"),
+            (object(), "object"),
+        ],
+    )
+    def test_non_real_input_is_a_type_error_naming_the_type(self, bad: object, name: str) -> None:
+        """Non-real inputs (bool, complex, str, None, lists) raise TypeError naming the type."""
+        with pytest.raises(TypeError, match=f"got {name}"):
+            Value(bad)  # type: ignore[arg-type]
+
+    def test_numpy_bool_is_rejected(self) -> None:
+        """NumPy's bool is rejected like Python's."""
+        np = pytest.importorskip("numpy")
+        with pytest.raises(TypeError, match="bool"):
+            Value(np.bool_(True))
+
+    def test_a_value_is_rejected_with_a_hint(self) -> None:
+        """Value(Value(1)) says to use .data."""
+        with pytest.raises(TypeError, match=r"use its \.data"):
+            Value(Value(1.0))  # type: ignore[arg-type]
+
+    def test_label_must_be_a_string(self) -> None:
+        """A non-string label raises TypeError."""
+        with pytest.raises(TypeError, match="label"):
+            Value(1.0, label=3)  # type: ignore[arg-type]
+
+
+class TestAttributes:
+    def test_leaf_defaults(self) -> None:
+        """A new Value is a leaf with zero grad and no label."""
+        v = Value(2.0)
+        assert (v.data, v.grad, v.label, v.op, v.parents) == (2.0, 0.0, "", "", ())
+        assert type(v.grad) is float
+
+    def test_label_is_writable(self) -> None:
+        """label can be set after construction."""
+        v = Value(1.0, label="w")
+        v.label = "bias"
+        assert v.label == "bias"
+
+    def test_op_and_parents_are_read_only(self) -> None:
+        """op and parents cannot be assigned."""
+        v = Value(1.0) * 2
+        with pytest.raises(AttributeError):
+            v.op = "add"  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            v.parents = ()  # type: ignore[misc]
+
+    def test_parents_keep_operand_order_and_duplicates(self) -> None:
+        """x * x keeps both edges; x - y lists x then y; constants are not parents."""
+        x, y = Value(3.0), Value(1.0)
+        assert (x * x).parents == (x, x)
+        assert (x - y).parents == (x, y)
+        assert (y - x).parents == (y, x)
+        assert (2 - x).parents == (x,)
+
+    def test_no_instance_dict(self) -> None:
+        """Values use slots: arbitrary attributes cannot be added."""
+        with pytest.raises(AttributeError):
+            Value(1.0).extra = 1  # type: ignore[attr-defined]
+
+
+class TestOperators:
+    @pytest.mark.parametrize(
+        ("expr", "expected"),
+        [
+            (lambda x: x + 2, 5.0),
+            (lambda x: 2 + x, 5.0),
+            (lambda x: x - 2, 1.0),
+            (lambda x: 2 - x, -1.0),
+            (lambda x: x * 2, 6.0),
+            (lambda x: 2 * x, 6.0),
+            (lambda x: x / 2, 1.5),
+            (lambda x: 6 / x, 2.0),
+            (lambda x: x**2, 9.0),
+            (lambda x: 2**x, 8.0),
+            (lambda x: x ** Value(2.0), 9.0),
+            (lambda x: -x, -3.0),
+            (lambda x: +x, 3.0),
+            (lambda x: abs(-x), 3.0),
+        ],
+    )
+    def test_arithmetic_with_numbers_on_either_side(self, expr, expected: float) -> None:  # type: ignore[no-untyped-def]
+        """Operators accept a Value or a number on either side."""
+        out = expr(Value(3.0))
+        assert isinstance(out, Value)
+        assert out.data == expected
+
+    def test_unary_plus_is_identity(self) -> None:
+        """+x is x itself and builds no node."""
+        x = Value(1.0)
+        assert +x is x
+
+    @pytest.mark.parametrize("bad", ["a", None, [1.0], True, 1j])
+    def test_mixing_with_unsupported_operand_is_a_type_error(self, bad: object) -> None:
+        """Arithmetic with a non-real operand raises TypeError naming its type."""
+        x = Value(1.0)
+        name = type(bad).__name__
+        for op in (
+            lambda: x + bad,
+            lambda: bad + x,
+            lambda: x * bad,
+            lambda: bad * x,
+            lambda: x - bad,
+            lambda: x / bad,
+            lambda: x**bad,
+            lambda: bad**x,
+        ):
+            with pytest.raises(TypeError, match=name):
+                op()
+
+    def test_pow_with_modulo_is_unsupported(self) -> None:
+        """Three-argument pow is a TypeError."""
+        with pytest.raises(TypeError):
+            pow(Value(2.0), 3, 5)  # type: ignore[call-overload]
+
+    def test_numpy_scalar_on_the_left(self) -> None:
+        """np.float64 * Value gives a Value, not a NumPy object array."""
+        np = pytest.importorskip("numpy")
+        out = np.float64(2.0) * Value(3.0)
+        assert isinstance(out, Value)
+        assert out.data == 6.0
+
+
+class TestComparisonsAndConversions:
+    def test_ordering_compares_data(self) -> None:
+        """< <= > >= compare data with Values or numbers and return bool."""
+        a, b = Value(1.0), Value(2.0)
+        assert (a < b, a <= b, a > b, a >= b) == (True, True, False, False)
+        assert (a < 2, 2 > a, a >= 1, 0.5 <= a) == (True, True, True, True)
+        assert type(a < b) is bool
+
+    def test_ordering_with_unsupported_type_fails(self) -> None:
+        """Comparing with a string raises TypeError."""
+        with pytest.raises(TypeError):
+            _ = Value(1.0) < "a"  # type: ignore[operator]
+
+    def test_equality_is_identity_and_hash_is_identity(self) -> None:
+        """== is identity, so equal numbers are distinct keys."""
+        a, b = Value(1.0), Value(1.0)
+        assert a == a
+        assert a != b
+        assert len({a, b}) == 2
+        assert a != 1.0
+
+    def test_bool_and_float(self) -> None:
+        """bool(v) is data != 0 and float(v) is data."""
+        assert bool(Value(0.0)) is False
+        assert bool(Value(-2.0)) is True
+        assert float(Value(2.5)) == 2.5
+
+    def test_repr_shows_data_grad_and_label(self) -> None:
+        """repr shows data and grad, and the label when there is one."""
+        v = Value(2.0, label="x")
+        assert repr(v) == "Value(data=2.0, grad=0.0, label='x')"
+        assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
+
+    def test_format_spec_formats_data(self) -> None:
+        """f-strings with a format spec format the number."""
+        assert f"{Value(1 / 3):.3f}" == "0.333"
+        assert f"{Value(1.0)}" == "Value(data=1.0, grad=0.0)"
