@@ -17,7 +17,7 @@ from __future__ import annotations
 from .functions import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
 from .functions import sum as sum  # public as autograd.sum, not in __all__
 from .gradcheck import GradcheckError, gradcheck
-from .mode import detect_anomaly, no_grad
+from .mode import detect_anomaly, no_grad, scope, scope_of
 from .value import Scalar, Value
 
 __version__ = "0.1.0"
@@ -36,6 +36,8 @@ __all__ = [
     "log",
     "no_grad",
     "relu",
+    "scope",
+    "scope_of",
     "sigmoid",
     "sin",
     "sqrt",

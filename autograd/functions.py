@@ -209,6 +209,10 @@ def _collect(
     return any_value
 
 
+@overload
+def sum(values: Iterable[Value]) -> Value: ...
+@overload
+def sum(values: Iterable[Scalar]) -> Scalar: ...
 def sum(values: Iterable[Scalar]) -> Scalar:  # shadows the builtin on purpose
     """The sum of many Values and numbers as ONE node with many parents.
 
@@ -237,6 +241,12 @@ def sum(values: Iterable[Scalar]) -> Scalar:  # shadows the builtin on purpose
     return _record("sum", data, tuple(operands), tuple(numbers)) if any_value else data
 
 
+@overload
+def dot(xs: Iterable[Value], ys: Iterable[Scalar]) -> Value: ...
+@overload
+def dot(xs: Iterable[Scalar], ys: Iterable[Value]) -> Value: ...
+@overload
+def dot(xs: Iterable[Scalar], ys: Iterable[Scalar]) -> Scalar: ...
 def dot(xs: Iterable[Scalar], ys: Iterable[Scalar]) -> Scalar:
     """``x_1 * y_1 + ... + x_n * y_n`` as ONE node; either side may hold Values or numbers.
 

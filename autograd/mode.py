@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
 
-__all__ = ["detect_anomaly", "no_grad"]
+__all__ = ["detect_anomaly", "no_grad", "scope", "scope_of"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -20,11 +20,12 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 class _Mode(NamedTuple):
     record: bool  # build graph nodes (False inside no_grad)
     anomaly: bool  # check every new number for NaN and inf (True inside detect_anomaly)
+    scope: tuple[str, ...] | None  # the open scope() names; None when no scope is open
 
 
 #: The mode outside any context manager. Node creation compares against this one
 #: object (``mode is DEFAULT``) so the common case costs a single ContextVar read.
-DEFAULT = _Mode(record=True, anomaly=False)
+DEFAULT = _Mode(record=True, anomaly=False, scope=None)
 
 # A ContextVar rather than a global: each thread and each asyncio task sees its own.
 _mode: ContextVar[_Mode] = ContextVar("chainrule_mode", default=DEFAULT)
@@ -32,6 +33,9 @@ _mode: ContextVar[_Mode] = ContextVar("chainrule_mode", default=DEFAULT)
 #: Where nodes created inside ``detect_anomaly`` were made ("file:line"), by node.
 #: Weak keys, so recording a site never keeps a graph alive.
 creation_sites: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+#: The scope path of nodes created inside ``scope()``, by node (weak keys, like above).
+node_scopes: weakref.WeakKeyDictionary[Any, tuple[str, ...]] = weakref.WeakKeyDictionary()
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -50,16 +54,16 @@ def user_site() -> str:
 
 
 class _ModeSwitch:
-    """A reusable context manager and decorator that sets one field of the mode."""
-
-    _field: str
-    _value: bool
+    """A reusable context manager and decorator that switches one field of the mode."""
 
     def __init__(self) -> None:
         self._tokens: list[contextvars.Token[_Mode]] = []
 
+    def _switched(self, mode: _Mode) -> _Mode:
+        raise NotImplementedError
+
     def __enter__(self) -> None:
-        mode = _mode.get()._replace(**{self._field: self._value})
+        mode = self._switched(_mode.get())
         # Keep the identity check in node creation fast when we are back at the default.
         self._tokens.append(_mode.set(DEFAULT if mode == DEFAULT else mode))
 
@@ -98,8 +102,8 @@ class no_grad(_ModeSwitch):  # lower case, like the PyTorch context manager
         ('', ())
     """
 
-    _field = "record"
-    _value = False
+    def _switched(self, mode: _Mode) -> _Mode:
+        return mode._replace(record=False)
 
 
 class detect_anomaly(_ModeSwitch):
@@ -119,5 +123,57 @@ class detect_anomaly(_ModeSwitch):
         FloatingPointError: detect_anomaly: exp produced inf from inputs (1000.0,) at ...
     """
 
-    _field = "anomaly"
-    _value = True
+    def _switched(self, mode: _Mode) -> _Mode:
+        return mode._replace(anomaly=True)
+
+
+class scope:  # lower case, a context manager like the two above
+    """Context manager: name the part of a computation that nodes created inside belong to.
+
+    Scopes nest, giving each node a path such as ``("forward", "MLP", "layers.0")``;
+    :func:`scope_of` reads it back and drawings group nodes into one cluster per
+    scope. ``nn`` modules open a scope named after themselves on every call made
+    while some scope is open, so wrapping a forward pass in ``scope("forward")``
+    is enough to see the model's structure. When no scope is open nothing is
+    recorded and nothing is paid.
+
+    Args:
+        name: the scope's name.
+
+    Example:
+        >>> from autograd import Value, scope, scope_of
+        >>> x = Value(1.0)
+        >>> with scope("layer"):
+        ...     y = x * 2
+        >>> scope_of(y), scope_of(x)
+        (('layer',), ())
+    """
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"scope() name must be a str, got {type(name).__name__}")
+        self.name = name
+        self._tokens: list[contextvars.Token[_Mode]] = []
+
+    def __enter__(self) -> None:
+        current = _mode.get()
+        path = (*(current.scope or ()), self.name)
+        self._tokens.append(_mode.set(current._replace(scope=path)))
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _mode.reset(self._tokens.pop())
+
+
+def scope_open() -> bool:
+    """True when some :class:`scope` is open in this thread or task."""
+    return _mode.get().scope is not None
+
+
+def scope_of(node: Any) -> tuple[str, ...]:
+    """The scope path a node was created in (``()`` if none was open)."""
+    return node_scopes.get(node, ())

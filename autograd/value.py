@@ -322,6 +322,8 @@ def _record(op: str, data: float, args: tuple[Value | float, ...], ctx: tuple[fl
         return out
     if current.record:
         out._op, out._args, out._ctx = op, args, ctx
+        if current.scope:
+            mode.node_scopes[out] = current.scope
     else:  # inside no_grad the result is a leaf
         out._op, out._args, out._ctx = "", (), ()
     if current.anomaly:

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from autograd import Value, detect_anomaly, no_grad
+from autograd import Value, detect_anomaly, mode, no_grad, scope, scope_of
 
 
 class TestNoGrad:
@@ -153,3 +153,43 @@ class TestDetectAnomaly:
             assert y.parents == ()
             with pytest.raises(FloatingPointError):
                 Value(1000.0).exp()
+
+
+class TestScope:
+    def test_nodes_record_their_nested_scope(self) -> None:
+        """Nodes created inside nested scopes carry the scope path."""
+        x = Value(1.0)
+        with scope("model"):
+            a = x * 2
+            with scope("layer"):
+                b = a + 1
+        c = b * 3
+        assert scope_of(a) == ("model",)
+        assert scope_of(b) == ("model", "layer")
+        assert scope_of(c) == ()
+        assert scope_of(x) == ()
+
+    def test_no_scope_records_nothing(self) -> None:
+        """Outside any scope the mode is the default one and no node is recorded."""
+        assert mode.current() is mode.DEFAULT
+        before = len(mode.node_scopes)
+        _ = Value(1.0) * 2
+        assert len(mode.node_scopes) == before
+        assert not mode.scope_open()
+
+    def test_scope_is_restored_after_exception_and_per_thread(self) -> None:
+        """Leaving a scope by an exception restores the outer scope."""
+        with pytest.raises(KeyError), scope("a"):
+            raise KeyError
+        assert mode.current() is mode.DEFAULT
+
+    def test_scope_name_must_be_a_string(self) -> None:
+        """A non-string name raises TypeError."""
+        with pytest.raises(TypeError, match="str"):
+            scope(3)  # type: ignore[arg-type]
+
+    def test_no_grad_inside_scope_records_no_scope(self) -> None:
+        """Leaves made inside no_grad get no scope entry."""
+        with scope("s"), no_grad():
+            y = Value(1.0) * 2
+        assert scope_of(y) == ()
