@@ -14,9 +14,12 @@ Example:
 
 from __future__ import annotations
 
+from .custom_op import op
+from .derivatives import grad, hessian, value_and_grad
 from .functions import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
 from .functions import sum as sum  # public as autograd.sum, not in __all__
-from .gradcheck import GradcheckError, gradcheck
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .graph import gradients
 from .mode import detect_anomaly, no_grad, scope, scope_of
 from .value import Scalar, Value
 
@@ -31,10 +34,15 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "exp",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "gradients",
+    "hessian",
     "leaky_relu",
     "log",
     "no_grad",
+    "op",
     "relu",
     "scope",
     "scope_of",
@@ -42,4 +50,5 @@ __all__ = [
     "sin",
     "sqrt",
     "tanh",
+    "value_and_grad",
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import mode
 from .rules import RULES
@@ -11,7 +12,7 @@ from .rules import RULES
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["backward", "topological_order"]
+__all__ = ["backward", "gradients", "topological_order"]
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -91,3 +92,79 @@ def _backward_checked(order: list[Value]) -> None:
                     f"detect_anomaly: backward of {node._op} gave {arg.grad!r} "  # type: ignore[union-attr]
                     f"for its input {index} from inputs {node._ctx!r}{where}"
                 )
+
+
+def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Any]:
+    """``d output / d input`` for each input, without touching any ``.grad``.
+
+    The lower-level primitive behind :func:`autograd.grad` (like
+    ``torch.autograd.grad``). An input that ``output`` does not depend on gets 0.
+
+    With ``create_graph=False`` the result is a list of floats, computed from the
+    numbers saved in the forward pass. With ``create_graph=True`` each derivative
+    is a Value built from the same rules applied to Values, so it can be
+    differentiated again; a zero is ``Value(0.0)``. On that path a node is skipped
+    only when its gradient is a structural zero, never because its value happens
+    to be 0 (which would lose higher derivatives).
+
+    Args:
+        output: the Value to differentiate.
+        inputs: the Values to differentiate with respect to (leaves or not).
+        create_graph: build the derivatives as Values connected to the graph.
+
+    Returns:
+        One derivative per input, in order.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.graph import gradients
+        >>> x = Value(3.0)
+        >>> y = x * x * x
+        >>> dy = gradients(y, [x], create_graph=True)[0]
+        >>> dy.data, gradients(dy, [x])[0]
+        (27.0, 18.0)
+    """
+    from .value import Value  # a deferred import: value.py imports this module
+
+    if not isinstance(output, Value):
+        raise TypeError(f"gradients() output must be a Value, got {type(output).__name__}")
+    for index, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(
+                f"gradients() inputs must be Values, got {type(x).__name__} at index {index}"
+            )
+    order = topological_order(output)
+    if create_graph:
+        derivatives = _sweep_on_values(order)
+        results: list[Any] = []
+        for x in inputs:
+            d = derivatives.get(x, 0.0)
+            results.append(d if isinstance(d, Value) else Value(d))
+        return results
+    grads: dict[Value, float] = {output: 1.0}
+    for node in reversed(order):
+        g = grads.get(node, 0.0)
+        if g == 0.0 or not node._args:
+            continue
+        partials = RULES[node._op].partials(*node._ctx, node.data)
+        for arg, d in zip(node._args, partials):
+            if type(arg) is not float:
+                grads[arg] = grads.get(arg, 0.0) + d * g  # type: ignore[index, arg-type]
+    return [grads.get(x, 0.0) for x in inputs]
+
+
+def _sweep_on_values(order: list[Value]) -> dict[Value, Any]:
+    """The reverse sweep with Values: each rule applied to the operands and the node itself."""
+    grads: dict[Value, Any] = {order[-1]: 1.0}
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None or not node._args or (type(g) is float and g == 0.0):
+            continue
+        partials = RULES[node._op].partials(*node._args, node)
+        for arg, d in zip(node._args, partials):
+            if type(arg) is float or (type(d) is float and d == 0.0):
+                continue  # a constant operand, or a partial that is zero everywhere near here
+            contribution = d * g
+            previous = grads.get(arg)  # type: ignore[arg-type]
+            grads[arg] = contribution if previous is None else previous + contribution  # type: ignore[index]
+    return grads

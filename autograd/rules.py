@@ -25,7 +25,7 @@ import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-__all__ = ["RULES", "Rule"]
+__all__ = ["BUILT_IN_OPS", "RULES", "Rule"]
 
 _INF = math.inf
 _NAN = math.nan
@@ -139,13 +139,14 @@ def _cos_of(x: Any) -> Any:
 def _pow_partials(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
     """d/da a**b = b * a**(b - 1) and d/db a**b = a**b * log(a).
 
-    Edges follow PyTorch: d/da is 0 where b == 0 and +inf at a == 0 for 0 < b < 1;
+    Edges follow PyTorch: d/da is 0 where b == 0 (by the formula, and set at a == 0)
+    and +inf at a == 0 for 0 < b < 1;
     d/db is 0 at a == 0 (not 0 * log 0) and NaN for a < 0, where a**b is real
     only at integer b and so has no derivative in b.
     """
     fa, fb = float(a), float(b)
-    if fb == 0.0:
-        d_base: Any = 0.0
+    if fa == 0.0 and fb == 0.0:
+        d_base: Any = 0.0  # b * a**(b - 1) would be 0 * inf
     elif fa == 0.0 and fb < 1.0:
         d_base = _INF
     else:
@@ -224,3 +225,6 @@ RULES: dict[str, Rule] = {
     "sum": Rule(_sum, _sum_partials),
     "dot": Rule(_dot, _dot_partials),
 }
+
+#: The ops that ship with the library; ``@autograd.op`` adds rows under other names.
+BUILT_IN_OPS = frozenset(RULES)

@@ -7,8 +7,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
-
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
 
@@ -27,11 +25,17 @@ class TestReadme:
         """The README has Python examples to check."""
         assert BLOCKS
 
-    @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.splitlines()[0][:40])
-    def test_example_runs_and_prints_what_it_says(self, block: str) -> None:
-        """Each example runs; each commented print prints its comment."""
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile(block, str(README), "exec"), {})
-        printed = out.getvalue().splitlines()
-        assert printed == _expected_output(block)
+    def test_examples_run_in_order_and_print_what_they_say(self) -> None:
+        """The examples run top to bottom in one namespace, as a reader would type them.
+
+        Each commented print prints its comment, and each ``test_`` function an
+        example defines passes when called.
+        """
+        namespace: dict[str, object] = {}
+        for block in BLOCKS:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(compile(block, str(README), "exec"), namespace)
+            assert out.getvalue().splitlines() == _expected_output(block), block
+            for name in re.findall(r"^def (test_\w+)", block, flags=re.MULTILINE):
+                namespace[name]()  # type: ignore[operator]

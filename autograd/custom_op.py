@@ -1,0 +1,128 @@
+"""``@autograd.op``: turn a float function and its derivative into a new primitive."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from .functions import _collect
+from .rules import BUILT_IN_OPS, RULES, Rule
+from .value import Value, _real, _record
+
+__all__ = ["op"]
+
+
+def _positional_arity(fn: Callable[..., Any], name: str) -> int:
+    parameters = inspect.signature(fn).parameters.values()
+    kinds = {p.kind for p in parameters}
+    if kinds - {inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD}:
+        raise TypeError(f"op {name!r}: the function must take fixed positional arguments only")
+    return len(parameters)
+
+
+def op(
+    derivative: Callable[..., Any], *, name: str | None = None
+) -> Callable[[Callable[..., float]], Callable[..., Any]]:
+    """Decorator: make a function of floats a primitive that accepts Values or numbers.
+
+    The decorated function computes the value from plain floats. ``derivative``
+    receives the same inputs and returns the partial derivative: a number for a
+    one-input op, or a tuple of partials, one per positional input (constants
+    included). It receives floats on the first-order path and Values when a
+    derivative is differentiated again, so a derivative written with autograd's
+    functions (``autograd.cos``, arithmetic) gives derivatives of every order.
+
+    The op's name (the function's name, or ``name``) shows in ``.op`` and in
+    drawings. Defining an op again under the same name replaces it; the names of
+    built-in ops are refused.
+
+    Args:
+        derivative: ``derivative(*inputs) -> partial or tuple of partials``.
+        name: the op's name; defaults to the function's ``__name__``.
+
+    Returns:
+        A decorator producing the primitive. Called with numbers only, the
+        primitive returns a float; with any Value, a Value node.
+
+    Raises:
+        TypeError: (at call time) wrong number of arguments, a non-number
+            argument, or a value or partial that is not a real number.
+        ValueError: (at backward time) a tuple of partials of the wrong length.
+
+    Example:
+        >>> import math
+        >>> from autograd import Value, op
+        >>> @op(derivative=lambda x: 1.0 / (1.0 + x * x))
+        ... def arctan(x):
+        ...     return math.atan(x)
+        >>> x = Value(1.0)
+        >>> y = arctan(x)
+        >>> y.backward()
+        >>> y.op, round(y.data, 6), x.grad
+        ('arctan', 0.785398, 0.5)
+    """
+    if not callable(derivative):
+        raise TypeError(f"op() derivative must be callable, got {type(derivative).__name__}")
+
+    def decorate(fn: Callable[..., float]) -> Callable[..., Any]:
+        op_name = fn.__name__ if name is None else name
+        if not isinstance(op_name, str) or not op_name:
+            raise TypeError(f"op() name must be a non-empty str, got {op_name!r}")
+        if op_name in BUILT_IN_OPS:
+            raise ValueError(f"op() name {op_name!r} is a built-in op; choose another name")
+        arity = _positional_arity(fn, op_name)
+        try:
+            inspect.signature(derivative).bind(*range(arity))
+        except TypeError:
+            raise TypeError(
+                f"op {op_name!r}: derivative must accept the op's {arity} input(s)"
+            ) from None
+        except ValueError:  # a builtin without a signature: checked when it is called
+            pass
+
+        def forward(*numbers: float) -> float:
+            result = fn(*numbers)
+            value = _real(result)
+            if value is None:
+                raise TypeError(
+                    f"op {op_name!r} returned {type(result).__name__}, expected a real number"
+                )
+            return value
+
+        def partials(*inputs_and_out: Any) -> tuple[Any, ...]:
+            inputs = inputs_and_out[:-1]
+            result = derivative(*inputs)
+            if not isinstance(result, tuple):
+                result = (result,)
+            if len(result) != arity:
+                raise ValueError(
+                    f"op {op_name!r}: derivative returned {len(result)} partial(s) "
+                    f"for {arity} input(s)"
+                )
+            for index, d in enumerate(result):
+                if not isinstance(d, Value) and _real(d) is None:
+                    raise TypeError(
+                        f"op {op_name!r}: partial {index} is {type(d).__name__}, "
+                        "expected a real number or a Value"
+                    )
+            return tuple(d if isinstance(d, Value) else float(d) for d in result)
+
+        RULES[op_name] = Rule(forward, partials)
+
+        @functools.wraps(fn)
+        def primitive(*args: Any) -> Any:
+            if len(args) != arity:
+                raise TypeError(f"{op_name}() takes {arity} argument(s), got {len(args)}")
+            operands: list[Value | float] = []
+            numbers: list[float] = []
+            any_value = _collect(f"{op_name}()", args, operands, numbers)
+            data = forward(*numbers)
+            if not any_value:
+                return data
+            return _record(op_name, data, tuple(operands), tuple(numbers))
+
+        return primitive
+
+    return decorate

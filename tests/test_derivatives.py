@@ -1,0 +1,232 @@
+"""grad, value_and_grad, hessian and gradients(): derivatives of any order."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given
+from strategies import Expression, differentiable_cases
+
+import autograd
+from autograd import Value, grad, gradgradcheck, gradients, hessian, value_and_grad
+
+#: Tolerance for comparing derivatives with closed forms.
+RTOL = 1e-9
+ATOL = 1e-12
+#: Finite-difference tolerances for second derivatives over random graphs.
+FD2_ATOL = 1e-4
+FD2_RTOL = 1e-3
+
+
+def _sig(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# (name, f on Values or numbers, closed-form second derivative, point)
+SECOND_DERIVATIVES: list[
+    tuple[str, Callable[[object], object], Callable[[float], float], float]
+] = [
+    ("neg", lambda x: -x, lambda x: 0.0, 0.7),  # type: ignore[operator]
+    ("abs", abs, lambda x: 0.0, -0.7),  # type: ignore[arg-type]
+    ("exp", autograd.exp, math.exp, 0.7),  # type: ignore[arg-type]
+    ("log", autograd.log, lambda x: -1.0 / x**2, 0.7),  # type: ignore[arg-type]
+    ("sqrt", autograd.sqrt, lambda x: -0.25 * x**-1.5, 0.7),  # type: ignore[arg-type]
+    ("sin", autograd.sin, lambda x: -math.sin(x), 0.7),  # type: ignore[arg-type]
+    ("cos", autograd.cos, lambda x: -math.cos(x), 0.7),  # type: ignore[arg-type]
+    ("tanh", autograd.tanh, lambda x: -2 * math.tanh(x) * (1 - math.tanh(x) ** 2), 0.7),  # type: ignore[arg-type]
+    ("sigmoid", autograd.sigmoid, lambda x: _sig(x) * (1 - _sig(x)) * (1 - 2 * _sig(x)), 0.7),  # type: ignore[arg-type]
+    ("relu", autograd.relu, lambda x: 0.0, 0.7),  # type: ignore[arg-type]
+    ("leaky_relu", autograd.leaky_relu, lambda x: 0.0, -0.7),  # type: ignore[arg-type]
+    ("add", lambda x: x + x * x, lambda x: 2.0, 0.7),  # type: ignore[operator]
+    ("sub", lambda x: 3.0 - x * x, lambda x: -2.0, 0.7),  # type: ignore[operator]
+    ("mul", lambda x: x * x * x, lambda x: 6 * x, 0.7),  # type: ignore[operator]
+    ("div", lambda x: 2.0 / x, lambda x: 4.0 / x**3, 0.7),  # type: ignore[operator]
+    ("pow", lambda x: x**3.5, lambda x: 3.5 * 2.5 * x**1.5, 0.7),  # type: ignore[operator]
+    ("rpow", lambda x: 3.0**x, lambda x: 3.0**x * math.log(3.0) ** 2, 0.7),  # type: ignore[operator]
+    ("powvv", lambda x: x**x, lambda x: x**x * ((math.log(x) + 1) ** 2 + 1 / x), 0.7),  # type: ignore[operator]
+    ("sum", lambda x: autograd.sum([x, x * x, 2.0]), lambda x: 2.0, 0.7),  # type: ignore[list-item]
+    ("dot", lambda x: autograd.dot([x, x], [x, 3.0]), lambda x: 2.0, 0.7),  # type: ignore[list-item]
+]
+
+
+class TestGrad:
+    def test_numbers_in_floats_out(self) -> None:
+        """grad called with numbers returns a float."""
+        d = grad(autograd.sin)(1.0)
+        assert type(d) is float
+        assert d == math.cos(1.0)
+
+    @pytest.mark.parametrize("f", [autograd.sin, autograd.exp], ids=["sin", "exp"])
+    def test_composes_to_the_fourth_derivative(self, f: Callable[[float], float]) -> None:
+        """grad(grad(grad(grad(f)))) is the fourth derivative for sin and exp."""
+        fourth = grad(grad(grad(grad(f))))
+        for x in (-1.3, 0.0, 0.4, 2.0):
+            assert math.isclose(fourth(x), f(x), rel_tol=RTOL, abs_tol=ATOL)
+        third = grad(grad(grad(f)))
+        expected_third = -math.cos(0.4) if f is autograd.sin else math.exp(0.4)
+        assert math.isclose(third(0.4), expected_third, rel_tol=RTOL)
+
+    @pytest.mark.parametrize(
+        ("name", "f", "second", "x"), SECOND_DERIVATIVES, ids=[c[0] for c in SECOND_DERIVATIVES]
+    )
+    def test_second_derivative_of_every_op(
+        self, name: str, f: Callable[[object], object], second: Callable[[float], float], x: float
+    ) -> None:
+        """grad(grad(f)) equals the closed-form second derivative for every op."""
+        assert math.isclose(grad(grad(f))(x), second(x), rel_tol=RTOL, abs_tol=ATOL)
+        assert gradgradcheck(lambda v: f(v), [x])  # type: ignore[arg-type, return-value]
+
+    def test_argnums_tuple_and_passthrough(self) -> None:
+        """A tuple of argnums gives a tuple; other arguments pass through unchanged."""
+
+        def f(x: Value, y: Value, scale: float) -> Value:
+            assert type(scale) is int
+            return x * y * scale
+
+        dx, dy = grad(f, argnums=(0, 1))(2.0, 3.0, 10)
+        assert (dx, dy) == (30.0, 20.0)
+        assert grad(f, argnums=1)(2.0, 3.0, 10) == 20.0
+
+    def test_values_in_values_out(self) -> None:
+        """Called with a Value, grad returns a Value connected to the graph."""
+        x = Value(0.5)
+        d = grad(autograd.sin)(x)
+        assert isinstance(d, Value)
+        d.backward()
+        assert math.isclose(x.grad, -math.sin(0.5), rel_tol=RTOL)
+
+    def test_constant_function(self) -> None:
+        """A function that ignores its input has derivative 0 at every order."""
+        assert grad(lambda x: 5.0)(1.0) == 0.0
+        assert grad(grad(lambda x: 5.0))(1.0) == 0.0
+
+    def test_zero_valued_gradient_keeps_higher_derivatives(self) -> None:
+        """At x = 0, x**3 has f' = f'' = 0 but f''' = 6: zeros are not pruned."""
+        f = lambda x: x * x * x  # noqa: E731
+        assert grad(grad(grad(f)))(0.0) == 6.0
+
+    @pytest.mark.parametrize(
+        ("argnums", "error"),
+        [
+            (-1, ValueError),
+            ((0, 0), ValueError),
+            ((), TypeError),
+            ("0", TypeError),
+            (True, TypeError),
+        ],
+    )
+    def test_bad_argnums(self, argnums: object, error: type[Exception]) -> None:
+        """Bad argnums raise naming argnums."""
+        with pytest.raises(error, match="argnums"):
+            grad(autograd.sin, argnums=argnums)  # type: ignore[arg-type]
+
+    def test_argnums_out_of_range(self) -> None:
+        """An argnum past the call's arguments raises ValueError."""
+        with pytest.raises(ValueError, match="out of range"):
+            grad(autograd.sin, argnums=1)(1.0)
+
+    def test_bad_argument_and_result(self) -> None:
+        """A non-number argument or result raises TypeError naming the type."""
+        with pytest.raises(TypeError, match="str"):
+            grad(autograd.sin)("1")
+        with pytest.raises(TypeError, match="list"):
+            grad(lambda x: [x])(1.0)
+
+
+class TestValueAndGrad:
+    def test_value_and_gradient(self) -> None:
+        """value_and_grad returns f's value and its derivative as floats."""
+        value, d = value_and_grad(lambda x: x * x * x)(2.0)
+        assert (value, d) == (8.0, 12.0)
+
+    def test_nested_returns_values(self) -> None:
+        """Inside another grad, value and derivative are Values."""
+        x = Value(2.0)
+        value, d = value_and_grad(lambda v: v * v)(x)
+        assert isinstance(value, Value) and isinstance(d, Value)
+        assert (value.data, d.data) == (4.0, 4.0)
+
+
+class TestHessian:
+    def test_two_variable_closed_form(self) -> None:
+        """The Hessian of x**2 y + sin(x y) equals its closed form."""
+
+        def f(x: Value, y: Value) -> Value:
+            return x * x * y + (x * y).sin()
+
+        x, y = 0.7, -1.3
+        s, c = math.sin(x * y), math.cos(x * y)
+        expected = [
+            [2 * y - y * y * s, 2 * x + c - x * y * s],
+            [2 * x + c - x * y * s, -x * x * s],
+        ]
+        actual = hessian(f)(x, y)
+        for row, expected_row in zip(actual, expected, strict=True):
+            for a, e in zip(row, expected_row, strict=True):
+                assert math.isclose(a, e, rel_tol=RTOL, abs_tol=ATOL)
+
+    def test_returns_floats(self) -> None:
+        """The Hessian is a list of lists of floats."""
+        h = hessian(lambda x, y: x * y)(1.0, 2.0)
+        assert h == [[0.0, 1.0], [1.0, 0.0]]
+        assert all(type(v) is float for row in h for v in row)
+
+    @given(differentiable_cases(n_inputs=3, max_steps=6))
+    def test_symmetric_on_random_graphs(self, case: tuple[Expression, list[float]]) -> None:
+        """Mixed partials commute: the Hessian of any random graph is symmetric."""
+        expr, xs = case
+        h = hessian(expr)(*xs)
+        for i in range(3):
+            for j in range(i):
+                assert math.isclose(h[i][j], h[j][i], rel_tol=1e-9, abs_tol=1e-9)
+
+
+class TestSecondOrderOnRandomGraphs:
+    @given(differentiable_cases(n_inputs=2, max_steps=6))
+    def test_second_derivatives_match_finite_differences(
+        self, case: tuple[Expression, list[float]]
+    ) -> None:
+        """Every built-in op's second derivatives, composed at random, match finite differences."""
+        expr, xs = case
+        assert gradgradcheck(expr, xs, atol=FD2_ATOL, rtol=FD2_RTOL)
+
+
+class TestGradients:
+    def test_does_not_touch_grad(self) -> None:
+        """gradients() computes derivatives without writing any .grad."""
+        x, y = Value(2.0), Value(3.0)
+        z = x * y
+        assert gradients(z, [x, y]) == [3.0, 2.0]
+        assert (x.grad, y.grad, z.grad) == (0.0, 0.0, 0.0)
+
+    def test_unrelated_input_gets_zero(self) -> None:
+        """An input the output does not depend on gets 0.0, or Value(0.0) with create_graph."""
+        x, unrelated = Value(2.0), Value(5.0)
+        y = x * x
+        assert gradients(y, [unrelated]) == [0.0]
+        (d,) = gradients(y, [unrelated], create_graph=True)
+        assert isinstance(d, Value) and d.data == 0.0
+
+    def test_intermediate_input(self) -> None:
+        """The derivative with respect to an intermediate node counts all its uses."""
+        x = Value(2.0)
+        h = x * 3.0
+        y = h * h + h
+        assert gradients(y, [h]) == [2 * h.data + 1]
+
+    def test_create_graph_gives_differentiable_values(self) -> None:
+        """With create_graph the derivative is a Value whose gradient is the second derivative."""
+        x = Value(1.5)
+        (d,) = gradients(x.exp() * x, [x], create_graph=True)
+        assert math.isclose(d.data, math.exp(1.5) * 2.5, rel_tol=RTOL)
+        d.backward()
+        assert math.isclose(x.grad, math.exp(1.5) * 3.5, rel_tol=RTOL)
+
+    def test_bad_arguments(self) -> None:
+        """A non-Value output or input raises TypeError."""
+        with pytest.raises(TypeError, match="output"):
+            gradients(1.0, [Value(1.0)])  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="index 1"):
+            gradients(Value(1.0), [Value(1.0), 2.0])  # type: ignore[list-item]
