@@ -19,6 +19,7 @@ from .functions import sum as sum  # public as autograd.sum, not in __all__
 from .gradcheck import GradcheckError, gradcheck
 from .mode import detect_anomaly, no_grad, scope, scope_of
 from .value import Scalar, Value
+from .viz import draw_dot, draw_graph
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,8 @@ __all__ = [
     "cos",
     "detect_anomaly",
     "dot",
+    "draw_dot",
+    "draw_graph",
     "exp",
     "gradcheck",
     "leaky_relu",
