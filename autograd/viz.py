@@ -64,8 +64,9 @@ _GRAD_BANDS = (
 _GRAD_HUGE = ("#b2182b", "#ffffff")  # beyond the last band, inf and NaN
 _GRAD_ZERO = ("#bdbdbd", "#000000")  # exactly 0: no gradient reaches this Value
 
-# Characters that XML (and so Graphviz's HTML-like labels) cannot hold; shown as \xNN.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Characters that XML (and so Graphviz's HTML-like labels) cannot hold, and the tab,
+# which Graphviz drops: shown as escapes such as \x07.
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def draw_graph(
@@ -349,15 +350,17 @@ def _grad_colors(grad: float) -> tuple[str, str]:
 
 
 def _text(s: str) -> str:
-    """``s`` as text inside an HTML-like label: escaped, line breaks kept as breaks.
+    r"""``s`` as text inside an HTML-like label: escaped, line breaks kept as breaks.
 
-    Escaping ``& < > "`` is all that HTML-like labels need: the DOT parser ends such a
-    label at its matching ``>``, so no escaped text can close it early, and the
-    record characters ``{ } |`` and backslashes have no meaning there.
+    The DOT parser ends an HTML-like label at its matching ``>``, so once ``& < > "``
+    are entities no text can close it early, and the record characters ``{ } |``
+    mean nothing there. Backslashes are doubled because Graphviz still expands
+    ``\N`` (the node's name) and ``\G`` inside HTML-like labels.
     """
     s = s.replace("\r\n", "\n").replace("\r", "\n")
-    s = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    s = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), s)
     s = s.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
+    s = s.replace("\\", "\\\\")
     return "<br/>".join(html.escape(line) for line in s.split("\n"))
 
 
