@@ -536,3 +536,15 @@ class TestWithoutDot:
         message = str(caught.value)
         assert "apt-get install graphviz" in message
         assert "brew install graphviz" in message
+
+
+@needs_dot
+class TestReadmeImage:
+    def test_script_draws_the_readme_example(self, tmp_path: Path) -> None:
+        """scripts/draw_readme_graph.py draws the README's trained neuron as SVG."""
+        script = Path(__file__).resolve().parent.parent / "scripts" / "draw_readme_graph.py"
+        output = tmp_path / "graph.svg"
+        subprocess.run([sys.executable, str(script), str(output)], check=True, capture_output=True)
+        svg = ET.parse(output).getroot()
+        assert texts(node_with_text(svg, "loss"))[:2] == ["loss", "data 9.108e-05"]
+        assert len(value_nodes(svg)) == 12
