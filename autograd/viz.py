@@ -64,9 +64,9 @@ _GRAD_BANDS = (
 _GRAD_HUGE = ("#b2182b", "#ffffff")  # beyond the last band, inf and NaN
 _GRAD_ZERO = ("#bdbdbd", "#000000")  # exactly 0: no gradient reaches this Value
 
-# Characters that XML (and so Graphviz's HTML-like labels) cannot hold, and the tab,
-# which Graphviz drops: shown as escapes such as \x07.
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Control characters, which XML (and so Graphviz's HTML-like labels) cannot hold or
+# which draw as nothing, and the tab, which Graphviz drops: shown as escapes like \x07.
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def draw_graph(
@@ -176,11 +176,12 @@ def draw_graph(
     for i, node in enumerate(drawn):
         lines = by_scope.setdefault(scope_of(node) if clusters else (), [])
         label = _value_label(node, node is root, show_data, grads, color_grad and grads)
-        lines.append(f"v{i} [label=<{label}>]\n")
+        # The tooltip (shown on hover in SVG) has every digit; only numbers go in it.
+        tip = f"data = {node.data!r}, grad = {node.grad!r}" if grads else f"data = {node.data!r}"
+        lines.append(f'v{i} [label=<{label}> tooltip="{tip}"]\n')
         if not node._op:
             continue
-        op = _OP_SYMBOLS.get(node._op, node._op)
-        lines.append(f"o{i} [label=<{_text(op)}> {_OP_NODE}]\n")
+        lines.append(f"o{i} [label=<{_op_text(node._op)}> {_OP_NODE}]\n")
         edges.append(f"o{i} -> v{i}\n")
         partials = _local_grads(node) if show_local_grad else None
         hidden = 0
@@ -331,6 +332,12 @@ def _value_label(node: Value, is_root: bool, data: bool, grad: bool, colored: bo
             rows.append(f"<td>{text}</td>")
     inner = "<hr/>".join(f"<tr>{row}</tr>" for row in rows) or "<tr><td> </td></tr>"
     return f'<table {style} cellborder="0" cellspacing="0" cellpadding="3">{inner}</table>'
+
+
+@functools.lru_cache(maxsize=256)
+def _op_text(op: str) -> str:
+    """An operation as drawn: the Python symbol of an operator, else its name; escaped."""
+    return _text(_OP_SYMBOLS.get(op, op))
 
 
 def _number(x: float) -> str:

@@ -268,6 +268,16 @@ class TestRenderedSvg:
         assert texts(node_with_text(svg, "b")) == ["b", "data 6.881"]
         assert "data 0.7071" in [t for g in value_nodes(svg).values() for t in texts(g)]
 
+    def test_tooltips_carry_every_digit(self) -> None:
+        """Hovering a Value shows its data and grad at full precision."""
+        x = Value(2**0.5, label="x")
+        y = x.tanh()
+        y.backward()
+        svg = svg_of(draw_graph(y))
+        links = node_with_text(svg, "x").iter(f"{SVG}a")
+        tips = [a.get("{http://www.w3.org/1999/xlink}title") for a in links]
+        assert f"data = {x.data!r}, grad = {x.grad!r}" in tips
+
     def test_grads_hidden_before_backward(self) -> None:
         """Before backward no grad is shown, and a caption says why."""
         loss, _ = neuron()
