@@ -20,6 +20,8 @@ from autograd import Value, draw_dot, draw_graph, scope
 from autograd.viz import DEFAULT_MAX_NODES
 
 SVG = "{http://www.w3.org/2000/svg}"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS_IMAGE = ROOT / "docs" / "graph.svg"
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="the Graphviz program dot is not installed"
@@ -551,10 +553,12 @@ class TestWithoutDot:
 @needs_dot
 class TestReadmeImage:
     def test_script_draws_the_readme_example(self, tmp_path: Path) -> None:
-        """scripts/draw_readme_graph.py draws the README's trained neuron as SVG."""
-        script = Path(__file__).resolve().parent.parent / "scripts" / "draw_readme_graph.py"
+        """make docs-image's script draws the README's neuron, as committed in docs/graph.svg."""
+        script = ROOT / "scripts" / "draw_readme_graph.py"
         output = tmp_path / "graph.svg"
         subprocess.run([sys.executable, str(script), str(output)], check=True, capture_output=True)
         svg = ET.parse(output).getroot()
         assert texts(node_with_text(svg, "loss"))[:2] == ["loss", "data 9.108e-05"]
         assert len(value_nodes(svg)) == 12
+        committed = ET.parse(DOCS_IMAGE).getroot()
+        assert sorted(texts(committed)) == sorted(texts(svg)), "run `make docs-image`"
