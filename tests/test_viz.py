@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -14,9 +15,11 @@ import graphviz
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import _STEP_FUNCTIONS, Expression, expressions
 
 import autograd
 from autograd import Value, draw_dot, draw_graph, scope
+from autograd.graph import topological_order
 from autograd.viz import DEFAULT_MAX_NODES
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -369,6 +372,48 @@ class TestRenderedSvg:
         assert "#b2182b" in fills("huge")
         assert "#bdbdbd" in fills("dead")
         assert any("vanishing" in t for t in texts(svg))
+
+
+@needs_dot
+class TestRandomGraphs:
+    @settings(max_examples=30, deadline=None)
+    @given(
+        expressions(n_inputs=3, max_steps=10),
+        st.lists(st.sampled_from([(), ("a",), ("a", "b"), ("c",)]), min_size=10, max_size=10),
+        st.booleans(),
+    )
+    def test_every_node_and_edge_is_drawn(
+        self, expression: Expression, paths: list[tuple[str, ...]], backward: bool
+    ) -> None:
+        """Any expression, built in any scopes, renders with one node and arrow per operand."""
+        # Expression.evaluate, one step at a time, each step inside its own scopes.
+        nodes: list[Any] = [Value(0.3), Value(-0.7), Value(1.1)]
+        for (name, reads), path in zip(expression.steps, paths):
+            with contextlib.ExitStack() as stack:
+                for part in path:
+                    stack.enter_context(scope(part))
+                nodes.append(_STEP_FUNCTIONS[name](*(nodes[i] for i in reads)))
+        root = nodes[-1]
+        if backward:
+            root.backward()
+        order = topological_order(root)
+        inner = [node for node in order if node.op]
+        svg = svg_of(draw_graph(root, max_nodes=None, show_local_grad=True, color_grad=True))
+        assert len(value_nodes(svg)) == len(order)
+        assert len(op_nodes(svg)) == len(inner)
+        edges = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "edge"]
+        assert len(edges) == sum(1 + len(node._args) for node in inner)
+
+    @settings(max_examples=30, deadline=None)
+    @given(expressions(n_inputs=3, max_steps=10), st.integers(1, 12))
+    def test_any_cut_renders(self, expression: Expression, max_nodes: int) -> None:
+        """Any expression cut at any max_nodes renders with min(max_nodes, size) Values."""
+        with scope("model"):
+            root = expression(Value(0.3), Value(-0.7), Value(1.1))
+        total = len(topological_order(root))
+        svg = svg_of(draw_graph(root, max_nodes=max_nodes))
+        assert len(value_nodes(svg)) == min(max_nodes, total)
+        assert any(f"max_nodes={max_nodes}" in t for t in texts(svg)) == (total > max_nodes)
 
 
 @needs_dot
