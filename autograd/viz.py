@@ -436,4 +436,13 @@ def _drawing_class() -> Any:
             with install_hint():
                 return super().unflatten(*args, **kwargs)
 
+    # Named as the module attribute that __getattr__ below provides, so pickle finds it.
+    Drawing.__module__, Drawing.__qualname__ = __name__, "Drawing"
     return Drawing
+
+
+def __getattr__(name: str) -> Any:
+    """``autograd.viz.Drawing``, the class of every drawing, made on first use."""
+    if name == "Drawing":
+        return _drawing_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

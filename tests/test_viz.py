@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import pickle
 import re
 import shutil
 import subprocess
@@ -181,6 +182,14 @@ class TestArguments:
         """A display option that is not a bool raises a TypeError naming the option."""
         with pytest.raises(TypeError, match=f"{flag} must be True or False"):
             draw_graph(Value(1.0), **{flag: "always"})
+
+    def test_drawings_pickle(self) -> None:
+        """A drawing survives pickling, as for multiprocessing or caching."""
+        loss, _ = neuron()
+        drawing = draw_graph(loss)
+        copy = pickle.loads(pickle.dumps(drawing))
+        assert type(copy) is type(drawing)
+        assert copy.source == drawing.source
 
     def test_importing_autograd_does_not_import_graphviz(self) -> None:
         """The engine imports without graphviz; draw_graph imports it on first use."""
