@@ -2,13 +2,14 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help demo test lint bench clean
+.PHONY: help demo test lint docs-image bench clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make demo   - create .venv, install chainrule, run the demo"
 	@echo "make test   - create .venv with dev extras, install Graphviz if missing, run all tests"
 	@echo "make lint   - ruff (lint + format check), mypy --strict, engine size check"
+	@echo "make docs-image - redraw docs/graph.svg from the README's drawing example"
 	@echo "make clean  - remove .venv and caches"
 
 # An install stamp per extra, redone when pyproject.toml changes. The venv step is
@@ -30,6 +31,11 @@ lint: $(VENV)/.stamp-dev
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	$(PY) scripts/count_core_lines.py
+
+# The README's picture, drawn by the README's own example (needs Graphviz's dot).
+docs-image: $(VENV)/.stamp-dev
+	@bash scripts/bootstrap.sh dot
+	$(PY) scripts/draw_readme_graph.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

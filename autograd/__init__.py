@@ -22,6 +22,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import gradients
 from .mode import detect_anomaly, no_grad, scope, scope_of
 from .value import Scalar, Value
+from .viz import draw_dot, draw_graph
 
 __version__ = "0.1.0"
 
@@ -33,6 +34,8 @@ __all__ = [
     "cos",
     "detect_anomaly",
     "dot",
+    "draw_dot",
+    "draw_graph",
     "exp",
     "grad",
     "gradcheck",
