@@ -16,11 +16,12 @@ import graphviz
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import _STEP_FUNCTIONS, Expression, expressions
+from strategies import Expression, expressions
 
 import autograd
 from autograd import Value, draw_dot, draw_graph, scope
 from autograd.graph import topological_order
+from autograd.testing import _STEPS
 from autograd.viz import DEFAULT_MAX_NODES
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -401,7 +402,7 @@ class TestRandomGraphs:
             with contextlib.ExitStack() as stack:
                 for part in path:
                     stack.enter_context(scope(part))
-                nodes.append(_STEP_FUNCTIONS[name](*(nodes[i] for i in reads)))
+                nodes.append(_STEPS[name](*(nodes[i] for i in reads)))
         root = nodes[-1]
         if backward:
             root.backward()
