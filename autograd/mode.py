@@ -62,6 +62,10 @@ class _ModeSwitch:
     def _switched(self, mode: _Mode) -> _Mode:
         raise NotImplementedError
 
+    def _fresh(self) -> _ModeSwitch:
+        """A new switch of the same kind, so concurrent decorated calls keep separate tokens."""
+        return type(self)()
+
     def __enter__(self) -> None:
         mode = self._switched(_mode.get())
         # Keep the identity check in node creation fast when we are back at the default.
@@ -80,7 +84,7 @@ class _ModeSwitch:
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with type(self)():
+            with self._fresh():
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -127,7 +131,7 @@ class detect_anomaly(_ModeSwitch):
         return mode._replace(anomaly=True)
 
 
-class scope:  # lower case, a context manager like the two above
+class scope(_ModeSwitch):  # lower case, a context manager like the two above
     """Context manager: name the part of a computation that nodes created inside belong to.
 
     Scopes nest, giving each node a path such as ``("forward", "MLP", "layers.0")``;
@@ -152,21 +156,14 @@ class scope:  # lower case, a context manager like the two above
     def __init__(self, name: str) -> None:
         if not isinstance(name, str):
             raise TypeError(f"scope() name must be a str, got {type(name).__name__}")
+        super().__init__()
         self.name = name
-        self._tokens: list[contextvars.Token[_Mode]] = []
 
-    def __enter__(self) -> None:
-        current = _mode.get()
-        path = (*(current.scope or ()), self.name)
-        self._tokens.append(_mode.set(current._replace(scope=path)))
+    def _switched(self, mode: _Mode) -> _Mode:
+        return mode._replace(scope=(*(mode.scope or ()), self.name))
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        _mode.reset(self._tokens.pop())
+    def _fresh(self) -> scope:
+        return scope(self.name)
 
 
 def scope_open() -> bool:

@@ -193,3 +193,13 @@ class TestScope:
         with scope("s"), no_grad():
             y = Value(1.0) * 2
         assert scope_of(y) == ()
+
+    def test_scope_as_decorator(self) -> None:
+        """scope(name) decorates a function: nodes made in each call get the scope."""
+
+        @scope("helper")
+        def double(v: Value) -> Value:
+            return v * 2
+
+        assert scope_of(double(Value(1.0))) == ("helper",)
+        assert mode.current() is mode.DEFAULT
