@@ -9,8 +9,8 @@ Example:
 
 from __future__ import annotations
 
-from . import data
+from . import data, functional, losses
 from .layers import MLP, Layer, Neuron
 from .module import Module
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "data"]
+__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "functional", "losses"]
