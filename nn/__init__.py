@@ -9,8 +9,8 @@ Example:
 
 from __future__ import annotations
 
-from . import data, functional, losses
+from . import data, functional, losses, optim
 from .layers import MLP, Layer, Neuron
 from .module import Module
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "functional", "losses"]
+__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "functional", "losses", "optim"]
