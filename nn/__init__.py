@@ -12,5 +12,18 @@ from __future__ import annotations
 from . import data, functional, losses, optim
 from .layers import MLP, Layer, Neuron
 from .module import Module
+from .train import History, accuracy, fit
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "functional", "losses", "optim"]
+__all__ = [
+    "MLP",
+    "History",
+    "Layer",
+    "Module",
+    "Neuron",
+    "accuracy",
+    "data",
+    "fit",
+    "functional",
+    "losses",
+    "optim",
+]
