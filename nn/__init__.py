@@ -12,6 +12,7 @@ from __future__ import annotations
 from . import data, functional, losses, optim
 from .layers import MLP, Layer, Neuron
 from .module import Module
+from .serialize import load, save
 from .train import History, accuracy, fit
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "data",
     "fit",
     "functional",
+    "load",
     "losses",
     "optim",
+    "save",
 ]
