@@ -232,7 +232,20 @@ class Module:
     # --- calling -----------------------------------------------------------------
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """Compute the module's output; subclasses override this."""
+        """Compute the module's output; subclasses override this.
+
+        Call the module (``model(x)``) rather than ``forward`` directly, so that
+        scopes are opened when drawing.
+
+        Returns:
+            Whatever the subclass computes.
+
+        Example:
+            >>> from nn import Neuron
+            >>> n = Neuron(1, "linear", seed=0)
+            >>> n.forward([1.0]).data == n([1.0]).data
+            True
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -245,7 +258,16 @@ class Module:
     # --- display -----------------------------------------------------------------
 
     def extra_repr(self) -> str:
-        """The module's own settings, shown inside its ``repr``; ``""`` by default."""
+        """The module's own settings, shown inside its ``repr``; ``""`` by default.
+
+        Returns:
+            A short string such as ``"nin=2, activation='relu'"``.
+
+        Example:
+            >>> from nn import Neuron
+            >>> Neuron(2, seed=0).extra_repr()
+            "nin=2, activation='relu'"
+        """
         return ""
 
     def __repr__(self) -> str:

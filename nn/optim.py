@@ -100,7 +100,16 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter from its current ``grad``."""
+        """Update every parameter from its current ``grad``; each optimizer defines it.
+
+        Example:
+            >>> from autograd import Value
+            >>> w = Value(1.0)
+            >>> w.grad = 2.0
+            >>> SGD([w], lr=0.25).step()
+            >>> w.data
+            0.5
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define step()")
 
     def state_dict(self) -> dict[str, Any]:

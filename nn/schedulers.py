@@ -57,11 +57,20 @@ class LRScheduler:
         self.optimizer.lr = self.get_lr()
 
     def get_lr(self) -> float:
-        """The learning rate for epoch ``last_epoch``."""
-        raise NotImplementedError
+        """The learning rate for epoch ``last_epoch``; each scheduler defines it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define get_lr()")
 
     def step(self) -> None:
-        """Advance one epoch and set the optimizer's learning rate for it."""
+        """Advance one epoch and set the optimizer's learning rate for it.
+
+        Example:
+            >>> from autograd import Value
+            >>> from nn.optim import SGD
+            >>> opt = SGD([Value(0.0)], lr=1.0)
+            >>> ExponentialLR(opt, gamma=0.1).step()
+            >>> opt.lr
+            0.1
+        """
         self.last_epoch += 1
         self.optimizer.lr = self.get_lr()
 
@@ -70,6 +79,12 @@ class LRScheduler:
 
         Returns:
             ``[optimizer.lr]``.
+
+        Example:
+            >>> from autograd import Value
+            >>> from nn.optim import SGD
+            >>> StepLR(SGD([Value(0.0)], lr=0.5), step_size=1).get_last_lr()
+            [0.5]
         """
         return [self.optimizer.lr]
 
@@ -78,6 +93,14 @@ class LRScheduler:
 
         Returns:
             A new dict.
+
+        Example:
+            >>> from autograd import Value
+            >>> from nn.optim import SGD
+            >>> scheduler = ExponentialLR(SGD([Value(0.0)], lr=0.5), gamma=0.9)
+            >>> scheduler.step()
+            >>> scheduler.state_dict()
+            {'base_lr': 0.5, 'last_epoch': 1}
         """
         return {"base_lr": self.base_lr, "last_epoch": self.last_epoch}
 
@@ -89,6 +112,15 @@ class LRScheduler:
 
         Raises:
             ValueError: if an entry is missing or invalid.
+
+        Example:
+            >>> from autograd import Value
+            >>> from nn.optim import SGD
+            >>> opt = SGD([Value(0.0)], lr=1.0)
+            >>> scheduler = StepLR(opt, step_size=1, gamma=0.5)
+            >>> scheduler.load_state_dict({"base_lr": 1.0, "last_epoch": 2})
+            >>> opt.lr
+            0.25
         """
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, Mapping) or set(state) != {"base_lr", "last_epoch"}:

@@ -102,6 +102,11 @@ class History:
         metrics: each tracked metric by name, e.g. ``"accuracy"`` on the training
             predictions made during the epoch and ``"val_accuracy"`` on ``val_data``
             after it.
+
+    Example:
+        >>> history = History(loss=[0.7, 0.4], metrics={"accuracy": [0.5, 0.9]})
+        >>> history.accuracy, history.val_accuracy
+        ([0.5, 0.9], [])
     """
 
     loss: list[float] = field(default_factory=list)
@@ -127,6 +132,7 @@ def _default_metrics(loss: Callable[..., Any]) -> dict[str, Metric]:
 
 
 def _loss_number(value: object, where: str) -> float:
+    """A loss as a float; validation losses may be plain numbers (no graph was needed)."""
     if isinstance(value, Value):
         return value.data
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -233,7 +239,12 @@ def fit(
                 optimizer.zero_grad()
                 outputs = [model(x) for x in X_batch]
                 objective = loss(outputs, y_batch)
-                value = _loss_number(objective, where)
+                if not isinstance(objective, Value):
+                    raise TypeError(
+                        f"{where}: loss must return a Value to backpropagate from, "
+                        f"got {type(objective).__name__}"
+                    )
+                value = objective.data
                 if not math.isfinite(value):
                     raise FloatingPointError(
                         f"{where}: the loss became {value!r} in epoch {epoch}; "

@@ -195,6 +195,20 @@ class TestFit:
                 progress=False,
             )
 
+    def test_loss_must_return_a_value(self) -> None:
+        """A loss that returns a plain number cannot be trained on: TypeError."""
+        model = MLP(2, [2, 1], seed=0)
+        with pytest.raises(TypeError, match="loss must return a Value"):
+            fit(
+                model,
+                [[0.0, 0.0]],
+                [0],
+                loss=lambda p, t: 0.5,  # type: ignore[arg-type,return-value]
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=False,
+            )
+
     def test_progress_bar_is_shown(self, capsys: pytest.CaptureFixture[str]) -> None:
         """progress=True draws a tqdm bar on stderr; progress=False prints nothing."""
         X, y = make_moons(10, seed=0)
