@@ -195,6 +195,23 @@ class TestFit:
                 progress=False,
             )
 
+    def test_any_callable_is_a_model(self) -> None:
+        """A plain function of one sample can be trained, here a line fitted by least squares."""
+        w, b = Value(0.0), Value(0.0)
+        X = [[float(i)] for i in range(5)]
+        y = [2.0 * row[0] + 1.0 for row in X]
+        history = fit(
+            lambda x: w * x[0] + b,
+            X,
+            y,
+            loss=losses.mse_loss,
+            optimizer=optim.SGD([w, b], lr=0.05, momentum=0.5),
+            epochs=200,
+            progress=False,
+        )
+        assert history.loss[-1] < 1e-6
+        assert (w.data, b.data) == (pytest.approx(2.0, abs=1e-3), pytest.approx(1.0, abs=1e-3))
+
     def test_loss_must_return_a_value(self) -> None:
         """A loss that returns a plain number cannot be trained on: TypeError."""
         model = MLP(2, [2, 1], seed=0)
