@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
@@ -53,6 +56,26 @@ class TestRoundTrip:
         assert loaded._config() == model._config()
         assert loaded.state_dict() == model.state_dict()
         assert repr(loaded) == repr(model)
+
+    @settings(max_examples=25)
+    @given(
+        nin=st.integers(1, 4),
+        nouts=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+        activation=st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
+        output_activation=st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
+        seed=st.integers(0, 2**32),
+    )
+    def test_any_mlp(
+        self, nin: int, nouts: list[int], activation: str, output_activation: str, seed: int
+    ) -> None:
+        """Any MLP survives a round trip with the same architecture and weights."""
+        model = MLP(nin, nouts, activation, output_activation, seed=seed)
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "m.json")
+            nn.save(model, path)
+            loaded = nn.load(path)
+        assert loaded._config() == model._config()
+        assert loaded.state_dict() == model.state_dict()
 
     def test_same_predictions(self, tmp_path: Path) -> None:
         """A loaded model predicts exactly what the saved one did."""
