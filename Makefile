@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make demo   - create .venv, install chainrule, run the demo"
+	@echo "make demo   - create .venv, install chainrule, train an MLP on two moons (writes out/)"
 	@echo "make test   - create .venv with dev extras, install Graphviz if missing, run all tests"
 	@echo "make lint   - ruff (lint + format check), mypy --strict, engine size check"
 	@echo "make docs-image - redraw docs/graph.svg from the README's drawing example"
@@ -20,7 +20,7 @@ $(VENV)/.stamp-%: pyproject.toml scripts/bootstrap.sh
 	@touch $@
 
 demo: $(VENV)/.stamp-demo
-	$(PY) -m autograd.demo
+	$(PY) -m nn.demo
 
 test: $(VENV)/.stamp-dev
 	@bash scripts/bootstrap.sh dot

@@ -1,0 +1,256 @@
+"""Train an MLP on a toy data set and write its plots and weights: ``python -m nn.demo``.
+
+``make demo`` runs this with the defaults: ``MLP(2, [16, 16, 1])`` on two moons,
+with a progress bar, then it prints the accuracy and writes ``loss.png``,
+``decision_boundary.png`` and ``model.json`` to ``out/``. Each output is one
+entry of ``OUTPUTS``: a file name and a function that writes it from the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nn
+from autograd import no_grad, sigmoid
+
+__all__ = ["OUTPUTS", "Run", "main", "train"]
+
+#: The data sets the demo can train on: name -> (n_samples, seed) -> (X, y).
+DATASETS: dict[str, Callable[[int, int], tuple[list[list[float]], list[int]]]] = {
+    "moons": lambda n, seed: nn.data.make_moons(n, noise=0.1, seed=seed),
+    "circles": lambda n, seed: nn.data.make_circles(n, noise=0.05, factor=0.5, seed=seed),
+    "xor": lambda n, seed: nn.data.make_xor(n, noise=0.05, seed=seed),
+    "spirals": lambda n, seed: nn.data.make_spirals(n, noise=0.05, seed=seed),
+    "blobs": lambda n, seed: nn.data.make_blobs(n, centers=3, seed=seed),
+}
+N_SAMPLES = 200
+HIDDEN = [16, 16]
+LEARNING_RATE = 0.02
+BATCH_SIZE = 32
+#: Points per side of the grid on which the decision boundary is drawn.
+GRID = 80
+
+
+@dataclass
+class Run:
+    """Everything a finished training run produced, for the output writers."""
+
+    dataset: str
+    model: nn.MLP
+    n_classes: int
+    X_train: list[list[float]]
+    y_train: list[int]
+    X_test: list[list[float]]
+    y_test: list[int]
+    history: nn.History
+    test_accuracy: float
+    seconds: float
+
+
+def train(dataset: str = "moons", epochs: int = 50, seed: int = 0, progress: bool = True) -> Run:
+    """Train ``MLP(2, [16, 16, k])`` on a data set, holding out a quarter for testing.
+
+    Two classes use one output and ``binary_cross_entropy_with_logits``; more
+    classes use one output per class and ``cross_entropy``. Adam, mini-batches
+    of 32, everything seeded by ``seed``.
+
+    Args:
+        dataset: a key of ``DATASETS``.
+        epochs: passes over the training set.
+        seed: seeds the data, the split, the weights and the batch order.
+        progress: show the progress bar.
+
+    Returns:
+        The :class:`Run`.
+
+    Example:
+        >>> run = train("moons", epochs=1, progress=False)
+        >>> len(run.history.loss)
+        1
+    """
+    X, y = DATASETS[dataset](N_SAMPLES, seed)
+    X_train, X_test, y_train, y_test = nn.data.train_test_split(X, y, test_size=0.25, seed=seed)
+    n_classes = len(set(y))
+    binary = n_classes == 2
+    model = nn.MLP(2, [*HIDDEN, 1 if binary else n_classes], seed=seed)
+    loss = nn.losses.binary_cross_entropy_with_logits if binary else nn.losses.cross_entropy
+    start = time.perf_counter()
+    history = nn.fit(
+        model,
+        X_train,
+        y_train,
+        loss=loss,
+        optimizer=nn.optim.Adam(model.parameters(), lr=LEARNING_RATE),
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        val_data=(X_test, y_test),
+        progress=progress,
+    )
+    seconds = time.perf_counter() - start
+    return Run(
+        dataset,
+        model,
+        n_classes,
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        history,
+        history.val_accuracy[-1],
+        seconds,
+    )
+
+
+def _score(model: nn.MLP, x: Sequence[float]) -> float:
+    """The probability of class 1 (two classes) or the predicted class (more), without a graph."""
+    with no_grad():
+        out = model(x)
+    if isinstance(out, list):
+        scores = [v.data for v in out]
+        return float(scores.index(max(scores)))
+    return float(sigmoid(float(out.data)))
+
+
+def _plot_loss(run: Run, path: Path, plt: Any) -> None:
+    """Training and test loss per epoch, and accuracy on a second axis."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    epochs = range(1, len(run.history.loss) + 1)
+    ax.plot(epochs, run.history.loss, label="training loss")
+    ax.plot(epochs, run.history.val_loss, label="test loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.set_yscale("log")
+    right = ax.twinx()
+    right.plot(epochs, run.history.val_accuracy, color="tab:green", label="test accuracy")
+    right.set_ylabel("accuracy")
+    right.set_ylim(0.0, 1.02)
+    lines = ax.get_legend_handles_labels()
+    more = right.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="center right")
+    ax.set_title(f"{run.dataset}: loss and accuracy")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _plot_decision_boundary(run: Run, path: Path, plt: Any) -> None:
+    """The class the model predicts over the plane, with the data on top."""
+    points = run.X_train + run.X_test
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    pad = 0.5
+    x0, x1 = min(xs) - pad, max(xs) + pad
+    y0, y1 = min(ys) - pad, max(ys) + pad
+    gx = [x0 + (x1 - x0) * i / (GRID - 1) for i in range(GRID)]
+    gy = [y0 + (y1 - y0) * j / (GRID - 1) for j in range(GRID)]
+    grid = [[_score(run.model, [a, b]) for a in gx] for b in gy]
+    fig, ax = plt.subplots(figsize=(6, 5))
+    if run.n_classes == 2:
+        cmap, top = "coolwarm", 1
+        ax.contourf(gx, gy, grid, levels=[i / 10 for i in range(11)], alpha=0.35, cmap=cmap)
+        ax.contour(gx, gy, grid, levels=[0.5], colors="k", linewidths=1.0)
+    else:
+        cmap, top = "viridis", run.n_classes - 1
+        levels = [k - 0.5 for k in range(run.n_classes + 1)]
+        ax.contourf(gx, gy, grid, levels=levels, alpha=0.35, cmap=cmap, vmin=0, vmax=top)
+    ax.scatter(
+        [p[0] for p in run.X_train],
+        [p[1] for p in run.X_train],
+        c=run.y_train,
+        cmap=cmap,
+        vmin=0,
+        vmax=top,
+        edgecolors="k",
+        s=20,
+        label="training",
+    )
+    ax.scatter(
+        [p[0] for p in run.X_test],
+        [p[1] for p in run.X_test],
+        c=run.y_test,
+        cmap=cmap,
+        vmin=0,
+        vmax=top,
+        edgecolors="k",
+        marker="^",
+        s=30,
+        label="test",
+    )
+    ax.legend(loc="lower right")
+    ax.set_title(f"{run.dataset}: decision boundary (test accuracy {run.test_accuracy:.1%})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _save_model(run: Run, path: Path, plt: Any) -> None:
+    """The trained model, as nn.save writes it."""
+    nn.save(run.model, path)
+
+
+#: What the demo writes: a file name in the output directory and the function that writes it.
+OUTPUTS: list[tuple[str, Callable[[Run, Path, Any], None]]] = [
+    ("loss.png", _plot_loss),
+    ("decision_boundary.png", _plot_decision_boundary),
+    ("model.json", _save_model),
+]
+
+
+def _pyplot() -> Any:
+    """Pyplot, with the headless Agg backend; a clear error if matplotlib is missing."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise SystemExit(
+            "nn.demo needs matplotlib for its plots: pip install 'chainrule[demo]' "
+            "(make demo installs it)"
+        ) from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the options, train, print the accuracy, and write every output.
+
+    Args:
+        argv: the command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status, 0.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m nn.demo", description="Train an MLP on a toy data set and plot it."
+    )
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
+    parser.add_argument("--epochs", type=int, default=50, help="passes over the data (50)")
+    parser.add_argument("--seed", type=int, default=0, help="seeds data, weights, order (0)")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="output directory (out/)")
+    args = parser.parse_args(argv)
+    if args.epochs < 1:
+        parser.error("--epochs must be >= 1")
+    if args.seed < 0:
+        parser.error("--seed must be >= 0")
+    plt = _pyplot()
+    print(f"Training on {args.dataset} for {args.epochs} epochs (seed {args.seed})")
+    run = train(args.dataset, args.epochs, args.seed)
+    with no_grad():
+        train_accuracy = nn.accuracy([run.model(x) for x in run.X_train], run.y_train)
+    print(f"MLP(2, {run.model.nouts}) trained in {run.seconds:.1f} s")
+    print(f"training accuracy {train_accuracy:.1%}, test accuracy {run.test_accuracy:.1%}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, write in OUTPUTS:
+        path = args.out / name
+        write(run, path, plt)
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

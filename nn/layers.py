@@ -1,0 +1,309 @@
+"""``Neuron``, ``Layer`` and ``MLP``: fully connected networks of scalar Values."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
+
+from autograd import Scalar, Value, dot
+
+from .module import Module
+
+__all__ = ["MLP", "Layer", "Neuron"]
+
+#: The activations a neuron can apply, as the Value method that applies it.
+_ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": None,
+}
+_INITS = ("auto", "uniform", "xavier", "he")
+
+Seed: TypeAlias = int | random.Random | None
+"""A seed: an int >= 0, a ``random.Random`` to draw from, or None for fresh randomness."""
+
+
+def _check_int(where: str, name: str, value: object, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{where}: {name} must be an int, got {type(value).__name__}")
+    if int(value) < minimum:
+        raise ValueError(f"{where}: {name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _check_choice(where: str, name: str, value: object, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise ValueError(f"{where}: {name} must be one of {', '.join(choices)}; got {value!r}")
+    return str(value)
+
+
+def _rng(where: str, seed: object) -> random.Random:
+    """The generator a model owns: a new one from an int or None, or the one passed."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None:
+        return random.Random()
+    return random.Random(_check_int(where, "seed", seed, 0))
+
+
+class Neuron(Module):
+    """One unit: ``activation(w . x + b)``.
+
+    The weighted sum is a single :func:`autograd.dot` node over ``[*w, b]`` and
+    ``[*x, 1]``, and the activation one more node, so the graph stays small.
+
+    Initialisation (``init``): ``"uniform"`` draws weights and bias from U(-1, 1),
+    as micrograd does; ``"xavier"`` (Glorot) draws weights from U(-a, a) with
+    ``a = sqrt(6 / (nin + fan_out))``; ``"he"`` (Kaiming) draws them from
+    N(0, 2 / nin); both set the bias to 0. ``"auto"`` is He for relu, Xavier
+    otherwise.
+
+    Args:
+        nin: the number of inputs, >= 1.
+        activation: ``"relu"``, ``"tanh"``, ``"sigmoid"`` or ``"linear"`` (none).
+        init: ``"auto"``, ``"uniform"``, ``"xavier"`` or ``"he"``.
+        seed: an int >= 0 for a reproducible neuron, None for fresh randomness,
+            or a ``random.Random`` to draw from (how a Layer seeds its neurons).
+        fan_out: the number of units in the neuron's layer, used by Xavier.
+
+    Example:
+        >>> n = Neuron(2, activation="linear", seed=0)
+        >>> n.load_state_dict({"w.0": 1.0, "w.1": 2.0, "b": 0.5})
+        >>> n([3.0, 4.0]).data
+        11.5
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        *,
+        init: str = "auto",
+        seed: Seed = None,
+        fan_out: int = 1,
+    ) -> None:
+        where = "Neuron"
+        self.nin = _check_int(where, "nin", nin)
+        self.activation = _check_choice(where, "activation", activation, list(_ACTIVATIONS))
+        self.init = _check_choice(where, "init", init, _INITS)
+        fan_out = _check_int(where, "fan_out", fan_out)
+        self.rng = _rng(where, seed)
+        kind = init if init != "auto" else ("he" if activation == "relu" else "xavier")
+        rng = self.rng
+        if kind == "uniform":
+            weights = [rng.uniform(-1.0, 1.0) for _ in range(self.nin)]
+            bias = rng.uniform(-1.0, 1.0)
+        elif kind == "xavier":
+            bound = math.sqrt(6.0 / (self.nin + fan_out))
+            weights = [rng.uniform(-bound, bound) for _ in range(self.nin)]
+            bias = 0.0
+        else:
+            std = math.sqrt(2.0 / self.nin)
+            weights = [rng.gauss(0.0, std) for _ in range(self.nin)]
+            bias = 0.0
+        self.w = [Value(weight) for weight in weights]
+        self.b = Value(bias)
+        self._act = _ACTIVATIONS[self.activation]
+
+    def forward(self, x: Sequence[Scalar]) -> Value:
+        """The neuron's output for one input vector.
+
+        Args:
+            x: ``nin`` numbers or Values.
+
+        Returns:
+            A Value.
+
+        Raises:
+            ValueError: if ``x`` does not hold ``nin`` items.
+
+        Example:
+            >>> Neuron(3, seed=0)([1.0, 2.0, 3.0]).op
+            'relu'
+        """
+        if len(x) != self.nin:
+            raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
+        z = dot([*self.w, self.b], [*x, 1.0])
+        act = self._act
+        return z if act is None else act(z)
+
+    def extra_repr(self) -> str:
+        """The sizes and activation, for ``repr``."""
+        return f"nin={self.nin}, activation={self.activation!r}"
+
+    def _config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture."""
+        return {"type": "Neuron", "nin": self.nin, "activation": self.activation}
+
+
+class Layer(Module):
+    """``nout`` neurons that all read the same inputs.
+
+    Args:
+        nin: the number of inputs, >= 1.
+        nout: the number of neurons, >= 1.
+        activation: every neuron's activation (see :class:`Neuron`).
+        init: the initialisation (see :class:`Neuron`).
+        seed: an int >= 0, None, or a ``random.Random``; the neurons draw from one
+            generator in order.
+
+    Example:
+        >>> layer = Layer(2, 3, seed=0)
+        >>> len(layer([1.0, -1.0]))
+        3
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        *,
+        init: str = "auto",
+        seed: Seed = None,
+    ) -> None:
+        where = "Layer"
+        self.nin = _check_int(where, "nin", nin)
+        self.nout = _check_int(where, "nout", nout)
+        self.activation = _check_choice(where, "activation", activation, list(_ACTIVATIONS))
+        self.init = _check_choice(where, "init", init, _INITS)
+        self.rng = _rng(where, seed)
+        self.neurons = [
+            Neuron(self.nin, activation, init=init, seed=self.rng, fan_out=self.nout)
+            for _ in range(self.nout)
+        ]
+
+    def forward(self, x: Sequence[Scalar]) -> list[Value]:
+        """Every neuron's output for one input vector; always a list, even of one.
+
+        Args:
+            x: ``nin`` numbers or Values.
+
+        Returns:
+            A list of ``nout`` Values.
+
+        Example:
+            >>> Layer(2, 1, seed=0)([1.0, 2.0])  # doctest: +ELLIPSIS
+            [Value(data=...)]
+        """
+        if len(x) != self.nin:
+            raise ValueError(f"Layer expects {self.nin} inputs, got {len(x)}")
+        return [neuron(x) for neuron in self.neurons]
+
+    def extra_repr(self) -> str:
+        """The sizes and activation, for ``repr``."""
+        return f"nin={self.nin}, nout={self.nout}, activation={self.activation!r}"
+
+    def __repr__(self) -> str:
+        # Its neurons are alike: one line says it all.
+        return f"Layer({self.extra_repr()})"
+
+    def _config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture."""
+        return {
+            "type": "Layer",
+            "nin": self.nin,
+            "nout": self.nout,
+            "activation": self.activation,
+        }
+
+
+class MLP(Module):
+    """A multi-layer perceptron: fully connected layers applied in turn.
+
+    Args:
+        nin: the number of inputs, >= 1.
+        nouts: the size of each layer, e.g. ``[16, 16, 1]``.
+        activation: the hidden layers' activation.
+        output_activation: the last layer's activation; ``"linear"`` gives raw
+            scores (logits), which is what the losses ``*_with_logits`` and
+            ``cross_entropy`` expect.
+        init: the initialisation (see :class:`Neuron`).
+        seed: an int >= 0 for a reproducible model (the same seed gives the same
+            weights, bit for bit), None, or a ``random.Random``. The model keeps its
+            generator as ``rng``; :func:`nn.fit` draws its shuffling from it.
+
+    Returns:
+        Calling the MLP on one input vector returns a Value when the last layer
+        has one neuron, else a list of Values.
+
+    Example:
+        >>> model = MLP(2, [4, 1], seed=0)
+        >>> model([0.5, -0.5]).op
+        'dot'
+        >>> model
+        MLP(
+          (layers.0): Layer(nin=2, nout=4, activation='relu')
+          (layers.1): Layer(nin=4, nout=1, activation='linear')
+        )
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        *,
+        init: str = "auto",
+        seed: Seed = None,
+    ) -> None:
+        where = "MLP"
+        self.nin = _check_int(where, "nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(
+                f"{where}: nouts must be a sequence of ints, got {type(nouts).__name__}"
+            )
+        if not nouts:
+            raise ValueError(f"{where}: nouts must name at least one layer")
+        self.nouts = [_check_int(where, f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        self.activation = _check_choice(where, "activation", activation, list(_ACTIVATIONS))
+        self.output_activation = _check_choice(
+            where, "output_activation", output_activation, list(_ACTIVATIONS)
+        )
+        self.init = _check_choice(where, "init", init, _INITS)
+        self.rng = _rng(where, seed)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                output_activation if i == last else activation,
+                init=init,
+                seed=self.rng,
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
+        """The network's output for one input vector.
+
+        Args:
+            x: ``nin`` numbers or Values.
+
+        Returns:
+            A Value if the last layer has one neuron, else a list of Values.
+
+        Example:
+            >>> len(MLP(2, [3, 2], seed=0)([1.0, 2.0]))
+            2
+        """
+        out: Sequence[Scalar] = x
+        for layer in self.layers:
+            out = layer(out)
+        return out[0] if len(out) == 1 else out  # type: ignore[return-value]
+
+    def _config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture."""
+        return {
+            "type": "MLP",
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+        }

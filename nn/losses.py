@@ -1,0 +1,300 @@
+"""Loss functions: mean squared error, binary and multi-class cross-entropy, hinge.
+
+Each takes the predictions for N samples and their targets, and returns one
+Value: the mean of the per-sample losses (``reduction="mean"``, the default, the
+``1/N`` formulas below) or their sum (``reduction="sum"``). Predictions may be
+Values or plain numbers; with numbers only the result is still a Value (a leaf).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+
+import autograd
+from autograd import Scalar, Value
+
+from .functional import logsumexp
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge_loss",
+    "mse_loss",
+]
+
+#: PyTorch clamps ``log`` inside binary cross-entropy to at least this, so a
+#: confident wrong prediction (p = 0 for a positive) costs 100, not infinity.
+LOG_CLAMP = -100.0
+#: The smallest probability whose log is above LOG_CLAMP.
+_SMALLEST_UNCLAMPED = math.exp(LOG_CLAMP)
+
+
+def _data(x: Scalar) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _sequence(where: str, name: str, xs: object) -> Sequence[object]:
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+        raise TypeError(f"{where}: {name} must be a sequence, got {type(xs).__name__}")
+    return xs
+
+
+def _pair(where: str, preds: object, targets: object) -> int:
+    """The number of samples, after checking both sides are sequences of one length."""
+    n = len(_sequence(where, "predictions", preds))
+    m = len(_sequence(where, "targets", targets))
+    if n != m:
+        raise ValueError(
+            f"{where}: predictions and targets must have the same length, got {n} and {m}"
+        )
+    if n == 0:
+        raise ValueError(f"{where}: predictions and targets are empty")
+    return n
+
+
+def _scalar(where: str, name: str, index: int, x: object) -> Scalar:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(
+            f"{where}: {name}[{index}] must be a Value or a real number, got {type(x).__name__}"
+        )
+    return float(x)
+
+
+def _reduce(total: Scalar, n: int, reduction: str) -> Value:
+    """``total / n`` for "mean", ``total`` for "sum", as a Value."""
+    result = total / n if reduction == "mean" and n != 1 else total
+    return result if isinstance(result, Value) else Value(result)
+
+
+def _check_reduction(where: str, reduction: str) -> None:
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"{where}: reduction must be 'mean' or 'sum', got {reduction!r}")
+
+
+def mse_loss(
+    preds: Sequence[Scalar] | Sequence[Sequence[Scalar]],
+    targets: Sequence[Scalar] | Sequence[Sequence[Scalar]],
+    *,
+    reduction: str = "mean",
+) -> Value:
+    """Mean squared error: ``(1/N) sum_i (p_i - t_i)^2``.
+
+    Predictions may also be rows (a model with several outputs); then the mean
+    is over every element, as in PyTorch. The gradient is ``(2/N)(p_i - t_i)``.
+
+    Args:
+        preds: N predictions, or N rows of predictions.
+        targets: the N targets, shaped like ``preds``.
+        reduction: ``"mean"`` or ``"sum"``.
+
+    Returns:
+        The loss as a Value.
+
+    Raises:
+        ValueError: if the lengths differ or are 0.
+
+    Example:
+        >>> mse_loss([1.0, 2.0], [0.0, 4.0]).data  # (1 + 4) / 2
+        2.5
+    """
+    where = "mse_loss"
+    _check_reduction(where, reduction)
+    _pair(where, preds, targets)
+    diffs: list[Scalar] = []
+    for i, (p, t) in enumerate(zip(preds, targets)):
+        if isinstance(p, Sequence) and not isinstance(p, (str, bytes)):
+            _pair(f"{where} row {i}", p, t)
+            diffs.extend(
+                _scalar(where, "preds", i, a) - _scalar(where, "targets", i, b)
+                for a, b in zip(p, t)  # type: ignore[arg-type]
+            )
+        else:
+            diffs.append(_scalar(where, "preds", i, p) - _scalar(where, "targets", i, t))
+    # One dot node for the whole sum of squares: d/dd_i = 2 d_i (d_i on each side).
+    return _reduce(autograd.dot(diffs, diffs), len(diffs), reduction)
+
+
+def _clamped_log(p: Scalar) -> Scalar:
+    """``max(log p, LOG_CLAMP)``; at or below the clamp it is a constant (zero gradient)."""
+    if _data(p) < _SMALLEST_UNCLAMPED:
+        return LOG_CLAMP
+    return autograd.log(p)
+
+
+def binary_cross_entropy(
+    probs: Sequence[Scalar], targets: Sequence[Scalar], *, reduction: str = "mean"
+) -> Value:
+    """Binary cross-entropy: ``-(1/N) sum_i [t_i log p_i + (1 - t_i) log(1 - p_i)]``.
+
+    As in PyTorch, each ``log`` is clamped to at least -100, so ``p = 0`` or
+    ``p = 1`` gives a large finite loss instead of infinity (and no gradient
+    through a clamped term). Prefer :func:`binary_cross_entropy_with_logits`
+    on raw scores: it is exact where this one clamps.
+
+    Args:
+        probs: N probabilities in [0, 1], e.g. sigmoid outputs.
+        targets: N targets in [0, 1] (usually 0 or 1).
+        reduction: ``"mean"`` or ``"sum"``.
+
+    Returns:
+        The loss as a Value.
+
+    Raises:
+        ValueError: if the lengths differ or are 0, or a probability or target
+            is outside [0, 1].
+
+    Example:
+        >>> round(binary_cross_entropy([0.8, 0.4], [1, 0]).data, 6)  # -(log .8 + log .6) / 2
+        0.366985
+    """
+    where = "binary_cross_entropy"
+    _check_reduction(where, reduction)
+    n = _pair(where, probs, targets)
+    logs: list[Scalar] = []
+    weights: list[Scalar] = []
+    for i, (p, t) in enumerate(zip(probs, targets)):
+        p = _scalar(where, "probs", i, p)
+        t = _scalar(where, "targets", i, t)
+        if not 0.0 <= _data(p) <= 1.0:
+            raise ValueError(f"{where}: probs[{i}] must be in [0, 1], got {_data(p)!r}")
+        if not 0.0 <= _data(t) <= 1.0:
+            raise ValueError(f"{where}: targets[{i}] must be in [0, 1], got {_data(t)!r}")
+        logs += [_clamped_log(p), _clamped_log(1.0 - p)]
+        weights += [t, 1.0 - t]
+    # The whole sum is one dot node of the logs with the target weights.
+    return _reduce(-autograd.dot(logs, weights), n, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    logits: Sequence[Scalar], targets: Sequence[Scalar], *, reduction: str = "mean"
+) -> Value:
+    """Binary cross-entropy of ``sigmoid(x_i)``, computed from the logits ``x_i`` stably.
+
+    ``(1/N) sum_i [softplus(x_i) - t_i x_i]`` with ``softplus(x) = log(1 + e^x)``,
+    which equals ``-(1/N) sum_i [t_i log sigmoid(x_i) + (1 - t_i) log(1 - sigmoid(x_i))]``.
+    softplus is evaluated as ``x + log(1 + e^-x)`` for ``x >= 0`` and
+    ``log(1 + e^x)`` otherwise, i.e. ``max(x, 0) + log(1 + e^-|x|)``: ``exp``
+    never overflows and nothing is clamped. The gradient is
+    ``(1/N)(sigmoid(x_i) - t_i)``, correct at ``x = 0`` too.
+
+    Args:
+        logits: N raw scores (any real numbers).
+        targets: N targets in [0, 1] (usually 0 or 1).
+        reduction: ``"mean"`` or ``"sum"``.
+
+    Returns:
+        The loss as a Value.
+
+    Raises:
+        ValueError: if the lengths differ or are 0, or a target is outside [0, 1].
+
+    Example:
+        >>> round(binary_cross_entropy_with_logits([0.0, 1000.0], [1, 1]).data, 6)  # log 2 / 2
+        0.346574
+    """
+    where = "binary_cross_entropy_with_logits"
+    _check_reduction(where, reduction)
+    n = _pair(where, logits, targets)
+    terms: list[Scalar] = []
+    for i, (x, t) in enumerate(zip(logits, targets)):
+        x = _scalar(where, "logits", i, x)
+        t = _scalar(where, "targets", i, t)
+        if not 0.0 <= _data(t) <= 1.0:
+            raise ValueError(f"{where}: targets[{i}] must be in [0, 1], got {_data(t)!r}")
+        if _data(x) >= 0.0:
+            softplus = x + autograd.log(1.0 + autograd.exp(-x))
+        else:
+            softplus = autograd.log(1.0 + autograd.exp(x))
+        terms.append(softplus - t * x)
+    return _reduce(autograd.sum(terms), n, reduction)
+
+
+def cross_entropy(
+    logits: Sequence[Sequence[Scalar]], targets: Sequence[int], *, reduction: str = "mean"
+) -> Value:
+    """Multi-class cross-entropy of softmax(logits): ``(1/N) sum_i [logsumexp(z_i) - z_i[t_i]]``.
+
+    That is ``-(1/N) sum_i log softmax(z_i)[t_i]``, computed with
+    :func:`nn.functional.logsumexp` (maximum subtracted), so it is finite for any
+    finite logits, even +-1000. The gradient for row i is
+    ``(1/N)(softmax(z_i) - onehot(t_i))``.
+
+    Args:
+        logits: N rows of C raw scores each (C >= 1, the same for every row).
+        targets: N class indices, ints in ``[0, C)``.
+        reduction: ``"mean"`` or ``"sum"``.
+
+    Returns:
+        The loss as a Value.
+
+    Raises:
+        ValueError: if the lengths differ or are 0, rows differ in length, or a
+            class index is out of range.
+
+    Example:
+        >>> round(cross_entropy([[2.0, 0.0, 0.0]], [0]).data, 6)  # log(e^2 + 2) - 2
+        0.239545
+    """
+    where = "cross_entropy"
+    _check_reduction(where, reduction)
+    n = _pair(where, logits, targets)
+    width = -1
+    terms: list[Scalar] = []
+    for i, (row, t) in enumerate(zip(logits, targets)):
+        row = _sequence(where, f"logits[{i}]", row)  # type: ignore[assignment]
+        if width == -1:
+            width = len(row)
+            if width == 0:
+                raise ValueError(f"{where}: logits rows must not be empty")
+        elif len(row) != width:
+            raise ValueError(
+                f"{where}: every logits row must have {width} entries like row 0, "
+                f"row {i} has {len(row)}"
+            )
+        if isinstance(t, bool) or not isinstance(t, numbers.Integral):
+            raise TypeError(f"{where}: targets[{i}] must be an int, got {type(t).__name__}")
+        if not 0 <= t < width:
+            raise ValueError(f"{where}: targets[{i}] = {t} is out of range for {width} classes")
+        scores = [_scalar(where, f"logits[{i}]", j, z) for j, z in enumerate(row)]
+        terms.append(logsumexp(scores) - scores[int(t)])
+    return _reduce(autograd.sum(terms), n, reduction)
+
+
+def hinge_loss(
+    scores: Sequence[Scalar], targets: Sequence[float], *, reduction: str = "mean"
+) -> Value:
+    """The max-margin loss of an SVM: ``(1/N) sum_i max(0, 1 - t_i s_i)`` with ``t_i = +-1``.
+
+    A sample costs nothing once it is on the right side with margin 1; the
+    gradient is ``-(1/N) t_i`` for the others (0 at the kink, as relu).
+
+    Args:
+        scores: N raw scores.
+        targets: N labels, each -1 or +1.
+        reduction: ``"mean"`` or ``"sum"``.
+
+    Returns:
+        The loss as a Value.
+
+    Raises:
+        ValueError: if the lengths differ or are 0, or a target is not -1 or +1.
+
+    Example:
+        >>> hinge_loss([2.0, 0.5, -1.0], [1, 1, 1]).data  # (0 + 0.5 + 2) / 3
+        0.8333333333333334
+    """
+    where = "hinge_loss"
+    _check_reduction(where, reduction)
+    n = _pair(where, scores, targets)
+    terms: list[Scalar] = []
+    for i, (s, t) in enumerate(zip(scores, targets)):
+        s = _scalar(where, "scores", i, s)
+        if isinstance(t, (Value, bool)) or t not in (-1, 1):
+            raise ValueError(f"{where}: targets[{i}] must be -1 or +1, got {t!r}")
+        terms.append(autograd.relu(1.0 - float(t) * s))
+    return _reduce(autograd.sum(terms), n, reduction)

@@ -1,0 +1,58 @@
+"""Tests for nn.demo: the default run's accuracy, its outputs and its options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import nn
+from nn import demo
+
+pytest.importorskip("matplotlib")
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class TestDemo:
+    def test_default_run_reaches_97_percent(self) -> None:
+        """The default run (moons, MLP(2, [16, 16, 1]), 50 epochs) scores >= 97% on the test set."""
+        run = demo.train(progress=False)
+        assert run.model.nouts == [16, 16, 1]
+        assert run.test_accuracy >= 0.97
+
+    def test_writes_every_output(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """main writes the plots and the model, and prints the accuracy and each path."""
+        assert demo.main(["--epochs", "2", "--out", str(tmp_path)]) == 0
+        out = capsys.readouterr().out
+        assert "test accuracy" in out
+        for name, _ in demo.OUTPUTS:
+            assert f"wrote {tmp_path / name}" in out
+        assert (tmp_path / "loss.png").read_bytes().startswith(PNG_MAGIC)
+        assert (tmp_path / "decision_boundary.png").read_bytes().startswith(PNG_MAGIC)
+        assert json.loads((tmp_path / "model.json").read_text())["architecture"]["nouts"] == [
+            16,
+            16,
+            1,
+        ]
+        assert isinstance(nn.load(tmp_path / "model.json"), nn.MLP)
+
+    def test_multiclass_dataset(self) -> None:
+        """A three-class data set trains a three-output model."""
+        run = demo.train("blobs", epochs=1, progress=False)
+        assert run.model.nouts == [16, 16, 3]
+        assert run.n_classes == 3
+
+    def test_same_seed_same_run(self) -> None:
+        """Two runs with the same seed give the same model and history, bit for bit."""
+        a, b = (demo.train(epochs=2, seed=3, progress=False) for _ in range(2))
+        assert a.model.state_dict() == b.model.state_dict()
+        assert a.history == b.history
+
+    @pytest.mark.parametrize("argv", [["--epochs", "0"], ["--seed", "-1"], ["--dataset", "mnist"]])
+    def test_bad_options(self, argv: list[str]) -> None:
+        """Bad options exit with a usage error."""
+        with pytest.raises(SystemExit) as error:
+            demo.main(argv)
+        assert error.value.code == 2

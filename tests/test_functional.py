@@ -1,0 +1,94 @@
+"""Tests for nn.functional: softmax, log_softmax, logsumexp and element-wise activations."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Value, gradcheck
+from nn import functional as F
+
+#: Agreement expected between two float computations of the same quantity.
+REL_TOL = 1e-12
+
+logits = st.lists(st.floats(-1000.0, 1000.0, allow_nan=False), min_size=1, max_size=8)
+
+
+class TestSoftmax:
+    @given(logits)
+    def test_sums_to_one(self, xs: list[float]) -> None:
+        """softmax returns probabilities in [0, 1] that sum to 1, for logits up to +-1000."""
+        ps = F.softmax(xs)
+        assert all(0.0 <= p <= 1.0 for p in ps)
+        assert math.fsum(ps) == pytest.approx(1.0, rel=1e-9)
+
+    def test_known_values(self) -> None:
+        """softmax([0, log 3]) is [1/4, 3/4]."""
+        assert F.softmax([0.0, math.log(3.0)]) == pytest.approx([0.25, 0.75], rel=REL_TOL)
+
+    def test_gradient(self) -> None:
+        """The gradient of softmax's first output passes gradcheck."""
+        assert gradcheck(lambda a, b, c: F.softmax([a, b, c])[0], [0.5, -1.0, 2.0])
+
+    def test_values_in_values_out(self) -> None:
+        """Values in give Values out, connected to the inputs."""
+        x = [Value(1.0), Value(2.0)]
+        out = F.softmax(x)
+        assert all(isinstance(p, Value) for p in out)
+        out[1].backward()
+        assert x[0].grad == pytest.approx(-out[0].data * out[1].data, rel=REL_TOL)
+
+    @pytest.mark.parametrize("f", [F.softmax, F.log_softmax, F.logsumexp])
+    def test_empty_is_an_error(self, f: object) -> None:
+        """An empty input raises ValueError."""
+        with pytest.raises(ValueError, match="empty"):
+            f([])  # type: ignore[operator]
+
+
+class TestLogSoftmax:
+    @given(logits)
+    def test_finite_and_normalised(self, xs: list[float]) -> None:
+        """log_softmax is finite, <= 0, and its exponentials sum to 1, for logits up to +-1000."""
+        out = F.log_softmax(xs)
+        assert all(math.isfinite(v) and v <= 0.0 for v in out)
+        assert math.fsum(math.exp(v) for v in out) == pytest.approx(1.0, rel=1e-9)
+
+    @given(st.lists(st.floats(-20.0, 20.0), min_size=1, max_size=8))
+    def test_is_log_of_softmax(self, xs: list[float]) -> None:
+        """Where softmax does not underflow, log_softmax equals log(softmax)."""
+        expected = [math.log(p) for p in F.softmax(xs)]
+        assert F.log_softmax(xs) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+    def test_far_logit_is_exact(self) -> None:
+        """A logit 1000 below the other gets log-probability -1000, not -inf."""
+        assert F.log_softmax([0.0, -1000.0]) == [0.0, -1000.0]
+
+    def test_gradient(self) -> None:
+        """The gradient of log_softmax passes gradcheck."""
+        assert gradcheck(lambda a, b, c: F.log_softmax([a, b, c])[1], [0.5, -1.0, 2.0])
+
+    def test_logsumexp_of_large_values(self) -> None:
+        """logsumexp([1000, 1000]) is 1000 + log 2, with no overflow."""
+        assert F.logsumexp([1000.0, 1000.0]) == pytest.approx(1000.0 + math.log(2.0), rel=REL_TOL)
+
+
+class TestActivations:
+    def test_elementwise(self) -> None:
+        """relu, tanh and sigmoid apply their function to each element."""
+        xs = [-2.0, 0.0, 3.0]
+        assert F.relu(xs) == [0.0, 0.0, 3.0]
+        assert F.tanh(xs) == [math.tanh(x) for x in xs]
+        assert F.sigmoid(xs) == pytest.approx([1 / (1 + math.exp(-x)) for x in xs], rel=REL_TOL)
+
+    def test_values_build_nodes(self) -> None:
+        """Given Values, each activation builds one node per element."""
+        out = F.tanh([Value(0.5), Value(-0.5)])
+        assert [v.op for v in out] == ["tanh", "tanh"]  # type: ignore[union-attr]
+
+    def test_not_a_sequence(self) -> None:
+        """softmax of something that is not a sequence raises TypeError."""
+        with pytest.raises(TypeError, match="sequence"):
+            F.softmax(3.0)  # type: ignore[arg-type]

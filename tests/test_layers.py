@@ -1,0 +1,201 @@
+"""Tests for nn.layers: Neuron, Layer and MLP shapes, graphs, initialisation and seeds."""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+
+import pytest
+
+from autograd import Value, gradcheck
+from nn import MLP, Layer, Neuron
+
+#: Weights drawn to estimate an initialisation's spread.
+INIT_SAMPLES = 4000
+#: Relative tolerance on an estimated standard deviation from INIT_SAMPLES draws.
+STD_RTOL = 0.1
+
+
+def _weights(model: MLP | Layer | Neuron) -> list[float]:
+    return [p.data for name, p in model.named_parameters() if not name.endswith("b")]
+
+
+class TestNeuron:
+    def test_value_is_activation_of_affine(self) -> None:
+        """A neuron computes activation(w . x + b)."""
+        n = Neuron(2, "tanh", seed=0)
+        n.load_state_dict({"w.0": 0.5, "w.1": -1.0, "b": 0.25})
+        assert n([2.0, 3.0]).data == pytest.approx(math.tanh(1.0 - 3.0 + 0.25))
+
+    @pytest.mark.parametrize(
+        ("activation", "expected"),
+        [
+            ("relu", 0.0),
+            ("linear", -1.5),
+            ("sigmoid", 1 / (1 + math.exp(1.5))),
+            ("tanh", math.tanh(-1.5)),
+        ],
+    )
+    def test_activations(self, activation: str, expected: float) -> None:
+        """Each activation applies its function to the pre-activation."""
+        n = Neuron(1, activation, seed=0)
+        n.load_state_dict({"w.0": 1.0, "b": -0.5})
+        assert n([-1.0]).data == pytest.approx(expected)
+
+    def test_pre_activation_is_one_dot_node(self) -> None:
+        """The weighted sum is a single dot node whose parents are weights, bias and inputs."""
+        n = Neuron(3, seed=0)
+        x = [Value(1.0), Value(2.0), Value(3.0)]
+        out = n(x)
+        (z,) = out.parents
+        assert out.op == "relu"
+        assert z.op == "dot"
+        assert z.parents == (*n.w, n.b, *x)
+
+    def test_linear_returns_the_dot_node(self) -> None:
+        """A linear neuron adds no activation node."""
+        assert Neuron(2, "linear", seed=0)([1.0, 2.0]).op == "dot"
+
+    def test_gradients_match_finite_differences(self) -> None:
+        """Gradients through a neuron with respect to its inputs pass gradcheck."""
+        n = Neuron(3, "tanh", seed=3)
+        assert gradcheck(lambda a, b, c: n([a, b, c]), [0.3, -0.2, 0.9])
+
+    def test_wrong_input_length(self) -> None:
+        """An input of the wrong length raises ValueError stating both lengths."""
+        with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
+            Neuron(2, seed=0)([1.0, 2.0, 3.0])
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "word"),
+        [
+            ({"nin": 0}, ValueError, "nin"),
+            ({"nin": 2.0}, TypeError, "nin"),
+            ({"nin": True}, TypeError, "nin"),
+            ({"nin": 2, "activation": "gelu"}, ValueError, "activation"),
+            ({"nin": 2, "init": "normal"}, ValueError, "init"),
+            ({"nin": 2, "seed": -1}, ValueError, "seed"),
+            ({"nin": 2, "seed": "a"}, TypeError, "seed"),
+        ],
+    )
+    def test_bad_arguments(
+        self, kwargs: dict[str, object], error: type[Exception], word: str
+    ) -> None:
+        """Bad constructor arguments raise an error naming the argument."""
+        with pytest.raises(error, match=word):
+            Neuron(**kwargs)  # type: ignore[arg-type]
+
+
+class TestInit:
+    def test_uniform_is_within_one(self) -> None:
+        """uniform draws weights and biases from U(-1, 1), biases included."""
+        layer = Layer(3, 50, init="uniform", seed=0)
+        values = [p.data for p in layer.parameters()]
+        assert all(-1.0 <= v <= 1.0 for v in values)
+        assert any(name.endswith("b") and p.data != 0.0 for name, p in layer.named_parameters())
+
+    def test_he_spread(self) -> None:
+        """he draws weights with standard deviation sqrt(2 / nin) and zero biases."""
+        layer = Layer(40, 100, init="he", seed=0)
+        assert statistics.pstdev(_weights(layer)) == pytest.approx(math.sqrt(2 / 40), rel=STD_RTOL)
+        assert all(n.b.data == 0.0 for n in layer.neurons)
+
+    def test_xavier_bound(self) -> None:
+        """xavier draws weights from U(-a, a) with a = sqrt(6 / (nin + nout))."""
+        layer = Layer(30, 120, init="xavier", seed=0)
+        bound = math.sqrt(6 / 150)
+        weights = _weights(layer)
+        assert max(abs(w) for w in weights) <= bound
+        assert statistics.pstdev(weights) == pytest.approx(bound / math.sqrt(3), rel=STD_RTOL)
+
+    def test_auto_is_he_for_relu_and_xavier_otherwise(self) -> None:
+        """auto gives the same weights as he for relu and as xavier for other activations."""
+        assert (
+            Layer(3, 4, "relu", seed=5).state_dict()
+            == Layer(3, 4, "relu", init="he", seed=5).state_dict()
+        )
+        assert (
+            Layer(3, 4, "tanh", seed=5).state_dict()
+            == Layer(3, 4, "tanh", init="xavier", seed=5).state_dict()
+        )
+
+
+class TestSeeds:
+    def test_same_seed_same_model(self) -> None:
+        """The same seed gives the same weights, bit for bit."""
+        assert MLP(2, [8, 8, 1], seed=42).state_dict() == MLP(2, [8, 8, 1], seed=42).state_dict()
+
+    def test_different_seeds_differ(self) -> None:
+        """Different seeds give different weights."""
+        assert MLP(2, [8, 1], seed=1).state_dict() != MLP(2, [8, 1], seed=2).state_dict()
+
+    def test_global_random_state_is_untouched(self) -> None:
+        """Building a model neither reads nor changes the global random module."""
+        random.seed(123)
+        expected = random.random()
+        random.seed(123)
+        MLP(2, [4, 1], seed=0)
+        MLP(2, [4, 1])
+        assert random.random() == expected
+
+    def test_a_random_instance_is_used_directly(self) -> None:
+        """A random.Random passed as seed is drawn from, and kept as the model's rng."""
+        rng = random.Random(7)
+        model = MLP(2, [3, 1], seed=rng)
+        assert model.rng is rng
+        assert model.state_dict() == MLP(2, [3, 1], seed=random.Random(7)).state_dict()
+
+
+class TestLayer:
+    def test_always_returns_a_list(self) -> None:
+        """A layer of one neuron still returns a list."""
+        out = Layer(2, 1, seed=0)([1.0, 2.0])
+        assert isinstance(out, list)
+        assert len(out) == 1
+
+    def test_neurons_share_inputs(self) -> None:
+        """Each output is the corresponding neuron applied to the input."""
+        layer = Layer(2, 3, "tanh", seed=0)
+        out = layer([0.5, -0.5])
+        assert [o.data for o in out] == [n([0.5, -0.5]).data for n in layer.neurons]
+
+    def test_wrong_input_length(self) -> None:
+        """A Layer names itself when the input has the wrong length."""
+        with pytest.raises(ValueError, match="Layer expects 2 inputs, got 1"):
+            Layer(2, 3, seed=0)([1.0])
+
+
+class TestMLP:
+    def test_scalar_output_for_one_unit(self) -> None:
+        """An MLP whose last layer has one neuron returns a Value."""
+        assert isinstance(MLP(2, [4, 1], seed=0)([1.0, 2.0]), Value)
+
+    def test_list_output_for_many_units(self) -> None:
+        """An MLP whose last layer has several neurons returns a list."""
+        out = MLP(2, [4, 3], seed=0)([1.0, 2.0])
+        assert isinstance(out, list)
+        assert len(out) == 3
+
+    def test_activations_per_layer(self) -> None:
+        """Hidden layers use activation and the last uses output_activation."""
+        model = MLP(2, [3, 3, 2], "tanh", "sigmoid", seed=0)
+        assert [layer.activation for layer in model.layers] == ["tanh", "tanh", "sigmoid"]
+
+    def test_parameter_count(self) -> None:
+        """MLP(2, [16, 16, 1]) has (2+1)*16 + (16+1)*16 + (16+1)*1 parameters."""
+        assert len(MLP(2, [16, 16, 1], seed=0).parameters()) == 48 + 272 + 17
+
+    def test_accepts_values_as_inputs(self) -> None:
+        """Inputs may be Values, and gradients reach them."""
+        model = MLP(2, [4, 1], "tanh", seed=0)
+        assert gradcheck(lambda a, b: model([a, b]), [0.1, -0.7])
+
+    @pytest.mark.parametrize(
+        ("nouts", "error"),
+        [([], ValueError), ([3, 0], ValueError), (3, TypeError), ("31", TypeError)],
+    )
+    def test_bad_nouts(self, nouts: object, error: type[Exception]) -> None:
+        """nouts must be a non-empty sequence of positive ints."""
+        with pytest.raises(error, match="nouts"):
+            MLP(2, nouts)  # type: ignore[arg-type]

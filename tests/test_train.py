@@ -1,0 +1,275 @@
+"""Tests for nn.train: fit, History and accuracy."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value
+from nn import MLP, accuracy, fit, losses, optim
+from nn.data import make_blobs, make_moons, train_test_split
+
+
+def _moons_run(seed: int = 0, **kwargs: Any) -> tuple[MLP, nn.History]:
+    """A small model trained briefly on moons."""
+    X, y = make_moons(60, noise=0.1, seed=1)
+    model = MLP(2, [6, 1], seed=seed)
+    history = fit(
+        model,
+        X,
+        y,
+        loss=losses.binary_cross_entropy_with_logits,
+        optimizer=optim.Adam(model.parameters(), lr=0.05),
+        epochs=kwargs.pop("epochs", 5),
+        progress=False,
+        **kwargs,
+    )
+    return model, history
+
+
+class TestAccuracy:
+    def test_binary_scores(self) -> None:
+        """Scores above the threshold are class 1; targets may be 0/1 or -1/+1."""
+        assert accuracy([2.0, -1.0, 0.5, -0.5], [1, 0, 0, 0]) == 0.75
+        assert accuracy([2.0, -1.0], [1, -1]) == 1.0
+
+    def test_probabilities_with_threshold(self) -> None:
+        """threshold=0.5 reads probabilities."""
+        assert accuracy([0.7, 0.4, 0.2], [1, 0, 1], threshold=0.5) == pytest.approx(2 / 3)
+
+    def test_rows_use_argmax(self) -> None:
+        """Rows of scores predict the index of the largest."""
+        assert accuracy([[0.1, 0.5, 0.4], [3.0, 1.0, 2.0]], [1, 2]) == 0.5
+
+    def test_values_are_read(self) -> None:
+        """Values count by their data."""
+        assert accuracy([Value(1.0), [Value(0.0), Value(2.0)]], [1, 1]) == 1.0
+
+    def test_mismatch(self) -> None:
+        """Different lengths or nothing at all raise ValueError."""
+        with pytest.raises(ValueError, match="same length"):
+            accuracy([1.0], [1, 0])
+        with pytest.raises(ValueError, match="empty"):
+            accuracy([], [])
+
+
+class TestFit:
+    def test_reaches_97_percent_on_moons(self) -> None:
+        """A small MLP reaches >= 97% accuracy on held-out two-moons points with a fixed seed."""
+        X, y = make_moons(160, noise=0.1, seed=0)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, seed=0)
+        model = MLP(2, [8, 8, 1], seed=0)
+        history = fit(
+            model,
+            X_train,
+            y_train,
+            loss=losses.binary_cross_entropy_with_logits,
+            optimizer=optim.Adam(model.parameters(), lr=0.05),
+            epochs=100,
+            progress=False,
+        )
+        assert history.accuracy[-1] >= 0.97
+        assert accuracy([model(x) for x in X_test], y_test) >= 0.97
+
+    def test_history_shapes(self) -> None:
+        """History has one loss, one accuracy and one validation entry per epoch."""
+        X, y = make_moons(40, noise=0.1, seed=2)
+        _, history = _moons_run(epochs=3, val_data=(X, y))
+        assert len(history.loss) == len(history.val_loss) == 3
+        assert len(history.accuracy) == len(history.val_accuracy) == 3
+        assert set(history.metrics) == {"accuracy", "val_accuracy"}
+        assert all(0.0 <= a <= 1.0 for a in history.accuracy)
+
+    def test_epoch_loss_is_mean_over_samples(self) -> None:
+        """With mini-batches, an epoch's loss is the size-weighted mean of the batch losses."""
+        X = [[1.0], [2.0], [3.0]]
+        y = [0.0, 0.0, 0.0]
+        model = MLP(1, [1], seed=0)
+        model.load_state_dict({"layers.0.neurons.0.w.0": 1.0, "layers.0.neurons.0.b": 0.0})
+        history = fit(
+            model,
+            X,
+            y,
+            loss=losses.mse_loss,
+            optimizer=optim.SGD(model.parameters(), lr=0.0),
+            epochs=1,
+            batch_size=2,
+            progress=False,
+            seed=0,
+        )
+        assert history.loss == [pytest.approx((1 + 4 + 9) / 3)]
+        assert history.metrics == {}
+
+    def test_same_seed_same_run(self) -> None:
+        """The same model seed gives the same training run, bit for bit, in mini-batches too."""
+        a, ha = _moons_run(seed=3, batch_size=16)
+        b, hb = _moons_run(seed=3, batch_size=16)
+        assert ha.loss == hb.loss
+        assert a.state_dict() == b.state_dict()
+
+    def test_fit_seed_fixes_the_order(self) -> None:
+        """An explicit seed gives the same batch order whatever the model's generator."""
+        X, y = make_moons(30, noise=0.1, seed=1)
+        runs = []
+        for draws in range(2):
+            model = MLP(2, [4, 1], seed=0)
+            for _ in range(draws):  # the model's generator is not used when fit has a seed
+                model.rng.random()
+            fit(
+                model,
+                X,
+                y,
+                loss=losses.binary_cross_entropy_with_logits,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=2,
+                batch_size=4,
+                progress=False,
+                seed=5,
+            )
+            runs.append(model.state_dict())
+        assert runs[0] == runs[1]
+
+    def test_multiclass_with_cross_entropy(self) -> None:
+        """A three-class model trains with cross_entropy and tracks accuracy over rows."""
+        X, y = make_blobs(60, centers=3, cluster_std=0.5, seed=0)
+        model = MLP(2, [8, 3], seed=0)
+        history = fit(
+            model,
+            X,
+            y,
+            loss=losses.cross_entropy,
+            optimizer=optim.Adam(model.parameters(), lr=0.05),
+            epochs=30,
+            progress=False,
+        )
+        assert history.loss[-1] < history.loss[0]
+        assert history.accuracy[-1] >= 0.9
+
+    def test_scheduler_is_stepped_each_epoch(self) -> None:
+        """The scheduler advances once per epoch."""
+        X, y = make_moons(20, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+        scheduler = optim.StepLR(opt, step_size=1, gamma=0.5)
+        fit(
+            model,
+            X,
+            y,
+            loss=losses.binary_cross_entropy_with_logits,
+            optimizer=opt,
+            epochs=3,
+            scheduler=scheduler,
+            progress=False,
+        )
+        assert scheduler.last_epoch == 3
+        assert opt.lr == pytest.approx(0.0125)
+
+    def test_custom_metrics(self) -> None:
+        """Metrics given by name are computed on plain-number predictions."""
+        _, history = _moons_run(epochs=2, metrics={"mean": lambda p, t: sum(p) / len(p)})
+        assert set(history.metrics) == {"mean"}
+        assert all(isinstance(v, float) for v in history.metrics["mean"])
+
+    def test_nan_loss_names_the_epoch(self) -> None:
+        """A loss that becomes NaN stops training with an error naming the epoch."""
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+        calls = []
+
+        def loss(preds: list[Any], targets: list[Any]) -> Value:
+            calls.append(1)
+            out = losses.mse_loss(preds, targets)
+            return out * math.nan if len(calls) == 2 else out
+
+        with pytest.raises(FloatingPointError, match="epoch 2"):
+            fit(
+                model,
+                X,
+                y,
+                loss=loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=3,
+                progress=False,
+            )
+
+    def test_any_callable_is_a_model(self) -> None:
+        """A plain function of one sample can be trained, here a line fitted by least squares."""
+        w, b = Value(0.0), Value(0.0)
+        X = [[float(i)] for i in range(5)]
+        y = [2.0 * row[0] + 1.0 for row in X]
+        history = fit(
+            lambda x: w * x[0] + b,
+            X,
+            y,
+            loss=losses.mse_loss,
+            optimizer=optim.SGD([w, b], lr=0.05, momentum=0.5),
+            epochs=200,
+            progress=False,
+        )
+        assert history.loss[-1] < 1e-6
+        assert (w.data, b.data) == (pytest.approx(2.0, abs=1e-3), pytest.approx(1.0, abs=1e-3))
+
+    def test_loss_must_return_a_value(self) -> None:
+        """A loss that returns a plain number cannot be trained on: TypeError."""
+        model = MLP(2, [2, 1], seed=0)
+        with pytest.raises(TypeError, match="loss must return a Value"):
+            fit(
+                model,
+                [[0.0, 0.0]],
+                [0],
+                loss=lambda p, t: 0.5,  # type: ignore[arg-type,return-value]
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=False,
+            )
+
+    def test_progress_bar_is_shown(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """progress=True draws a tqdm bar on stderr; progress=False prints nothing."""
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+        fit(model, X, y, loss=losses.binary_cross_entropy_with_logits, optimizer=opt, epochs=2)
+        err = capsys.readouterr().err
+        assert "fit" in err
+        assert "2/2" in err
+        _moons_run(epochs=2)
+        assert capsys.readouterr() == ("", "")
+
+    @pytest.mark.parametrize(
+        ("kwargs", "word"),
+        [
+            ({"epochs": 0}, "epochs"),
+            ({"epochs": 1, "batch_size": 0}, "batch_size"),
+            ({"epochs": 1, "val_data": [1]}, "val_data"),
+        ],
+    )
+    def test_bad_arguments(self, kwargs: dict[str, Any], word: str) -> None:
+        """Bad epochs, batch_size or val_data raise ValueError naming them."""
+        model = MLP(2, [2, 1], seed=0)
+        with pytest.raises(ValueError, match=word):
+            fit(
+                model,
+                [[0.0, 0.0]],
+                [0],
+                loss=losses.mse_loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                progress=False,
+                **kwargs,
+            )
+
+    def test_mismatched_data(self) -> None:
+        """X and y of different lengths raise ValueError."""
+        model = MLP(2, [2, 1], seed=0)
+        with pytest.raises(ValueError, match="same length"):
+            fit(
+                model,
+                [[0.0, 0.0]],
+                [0, 1],
+                loss=losses.mse_loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=False,
+            )
