@@ -20,6 +20,7 @@ $(VENV)/.stamp-%: pyproject.toml scripts/bootstrap.sh
 	@touch $@
 
 demo: $(VENV)/.stamp-demo
+	@bash scripts/bootstrap.sh dot
 	$(PY) -m nn.demo
 
 test: $(VENV)/.stamp-dev

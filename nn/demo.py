@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import autograd
 import nn
 from autograd import no_grad, sigmoid
 
@@ -193,10 +194,34 @@ def _save_model(run: Run, path: Path, plt: Any) -> None:
     nn.save(run.model, path)
 
 
+def _draw_forward_graph(run: Run, path: Path, plt: Any) -> None:
+    """One test sample's forward pass and backward pass, drawn with draw_graph.
+
+    The forward pass runs inside ``autograd.scope("forward")`` so every module
+    call becomes a labelled cluster. Without Graphviz's ``dot`` program the DOT
+    source is written next to it instead, with a note saying how to render it.
+    """
+    import graphviz  # type: ignore[import-untyped]
+
+    with autograd.scope("forward"):
+        out = run.model(run.X_test[0])
+    score = out if isinstance(out, autograd.Value) else out[0]
+    score.backward()
+    drawing = autograd.draw_graph(score)
+    run.model.zero_grad()  # the drawing's backward must not leak into anything after it
+    try:
+        path.write_bytes(drawing.pipe(format="svg"))
+    except graphviz.ExecutableNotFound:
+        source = path.with_suffix(".gv")
+        source.write_text(drawing.source)
+        print(f"  (no Graphviz 'dot' program: wrote {source}; install Graphviz to render it)")
+
+
 #: What the demo writes: a file name in the output directory and the function that writes it.
 OUTPUTS: list[tuple[str, Callable[[Run, Path, Any], None]]] = [
     ("loss.png", _plot_loss),
     ("decision_boundary.png", _plot_decision_boundary),
+    ("graph.svg", _draw_forward_graph),
     ("model.json", _save_model),
 ]
 

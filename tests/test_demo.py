@@ -37,6 +37,9 @@ class TestDemo:
             1,
         ]
         assert isinstance(nn.load(tmp_path / "model.json"), nn.MLP)
+        svg = (tmp_path / "graph.svg").read_text()
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+        assert "cluster" in svg and "layers.2" in svg  # the output layer's cluster
 
     def test_multiclass_dataset(self) -> None:
         """A three-class data set trains a three-output model."""
