@@ -293,6 +293,7 @@ class _Generator:
         forward = [self._forward_line(node) for node in interior]
         results = _tuple([self._operand(out) for out in outputs])
         seeds = ", ".join(f"s{k}" for k in range(len(outputs)))
+        objective = " + ".join(f"s{k} * {self._operand(out)}" for k, out in enumerate(outputs))
         lines = [
             f"def forward({params}):",
             *forward,
@@ -301,7 +302,8 @@ class _Generator:
             "",
             f"def backward({', '.join(p for p in (params, seeds) if p)}):",
             *forward,
-            "    # backward: g_v is d(seeds . outputs) / dv, swept in reverse topological order",
+            f"    # backward: g_v is d({objective})/dv; nodes in reverse order, each adding",
+            "    # its gradient times its local partials into its inputs' gradients",
             *self._backward_lines(outputs, interior, active),
             f"    return {results}, {self._grads(inputs[:n_wrt])}",
         ]
