@@ -315,6 +315,16 @@ class TestTracing:
         with pytest.raises(TypeError, match="expects a callable"):
             autograd.compile(3)  # type: ignore[arg-type]
 
+    def test_deep_chain(self) -> None:
+        """A chain 10,000 nodes deep traces and compiles without a RecursionError."""
+
+        def chain(x: Value) -> Value:
+            for _ in range(5000):
+                x = (x * 0.999).tanh()
+            return x
+
+        assert autograd.compile(chain).value_and_grad(0.5) == _dynamic(chain, [0.5])
+
     def test_source_before_a_call(self) -> None:
         """Reading source before any call says that nothing was traced yet."""
         with pytest.raises(RuntimeError, match="not been traced"):
@@ -396,3 +406,17 @@ class TestExport:
         """compile is autograd.compile but not in __all__, so it never shadows the builtin."""
         assert isinstance(autograd.compile(lambda x: x), Compiled)
         assert "compile" not in autograd.__all__
+
+
+class TestReadme:
+    def test_readme_shows_the_generated_source(self) -> None:
+        """The README's listing of generated code is what compile generates for its example."""
+        import re
+        from pathlib import Path
+
+        readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+        listing = re.search(r"```text\n(def backward.*?)```", readme, flags=re.DOTALL)
+        assert listing is not None
+        cf = autograd.compile(lambda x, y: (x * y + x.exp()).tanh())
+        cf(1.0, 2.0)
+        assert "def backward" + cf.source.split("def backward")[1] == listing.group(1)
