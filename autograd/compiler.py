@@ -164,9 +164,11 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
     compared freely. Reading ``.data`` cannot be noticed, so do not branch on it.
 
     The check uses :func:`sys.setprofile` for the current thread while the block
-    runs (the previous profile function is restored after it): the engine itself
-    has no tracing hook, so its hot path pays nothing. Recording is switched on
-    inside, even within ``no_grad``.
+    runs (a profile function already set in Python is chained and restored): the
+    engine itself has no tracing hook, so its hot path pays nothing. Under a
+    profiler installed from C, such as :mod:`cProfile`, the check is skipped
+    rather than stop the profiler. Recording is switched on inside, even within
+    ``no_grad``.
 
     Args:
         name: what to call the trace in error messages.
@@ -182,7 +184,7 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
     """
     depends = _Dependence(inputs)
 
-    def check(frame: FrameType, event: str, arg: object) -> None:
+    def check(frame: FrameType, event: str, arg: Any) -> None:
         if event != "call":
             return
         what = _GUARDED.get(frame.f_code)
@@ -198,13 +200,29 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
             )
 
     previous = sys.getprofile()
+    # A profile function written in Python is called first and restored after; a
+    # profiler installed from C (cProfile) cannot be restored, so it is left alone.
+    guard = previous is None or callable(previous)
+    hook = check if previous is None else _chained(previous, check)
     token = mode._mode.set(mode.DEFAULT)  # record nodes, even inside no_grad
-    sys.setprofile(check)
+    if guard:
+        sys.setprofile(hook)
     try:
         yield
     finally:
-        sys.setprofile(previous)
+        if guard:
+            sys.setprofile(previous)
         mode._mode.reset(token)
+
+
+def _chained(first: Any, then: Callable[[FrameType, str, Any], None]) -> Callable[..., None]:
+    """A profile function that calls ``first`` and then ``then``."""
+
+    def both(frame: FrameType, event: str, arg: Any) -> None:
+        first(frame, event, arg)
+        then(frame, event, arg)
+
+    return both
 
 
 # --- code generation --------------------------------------------------------------
@@ -502,8 +520,9 @@ def compile(f: Callable[..., Any]) -> Compiled:  # shadows the builtin on purpos
     A trace has the shape of the graph at the trace point, so:
 
     * Python control flow must not depend on a traced Value: ``if x > 0:``,
-      ``bool(x)`` or ``float(x)`` on one raises :class:`TraceError` while tracing.
-      Reading ``x.data`` cannot be noticed, so do not branch on it either.
+      ``bool(x)`` or ``float(x)`` on one raises :class:`TraceError` while tracing
+      (see :func:`tracing`; not under cProfile). Reading ``x.data`` cannot be
+      noticed, so do not branch on it either.
     * Values that ``f`` closes over instead of taking as arguments are
       *constants* of the trace: their data at tracing time is written into the
       code, and later changes are not seen. Pass what changes as arguments

@@ -272,6 +272,38 @@ class TestTracing:
             autograd.compile(lambda x: x * 2 if x else x)(1.0)
         assert sys.getprofile() is before
 
+    def test_python_profile_function_is_chained(self) -> None:
+        """A profile function set in Python keeps receiving events while tracing, then returns."""
+        import sys
+
+        events: list[str] = []
+
+        def profiler(frame: Any, event: str, arg: Any) -> None:
+            events.append(event)
+
+        sys.setprofile(profiler)
+        try:
+            with pytest.raises(TraceError):
+                autograd.compile(lambda x: x * 2 if x else x)(1.0)
+            assert sys.getprofile() is profiler
+        finally:
+            sys.setprofile(None)
+        assert "call" in events
+
+    def test_cprofile_keeps_running(self) -> None:
+        """Under cProfile (a profiler installed from C) tracing works and the profiler stays on."""
+        import cProfile
+        import sys
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            installed = sys.getprofile()
+            assert autograd.compile(lambda x: x * x).grad(3.0) == (6.0,)
+            assert sys.getprofile() is installed
+        finally:
+            profiler.disable()
+
     def test_traces_inside_no_grad(self) -> None:
         """Tracing records the graph even when called inside no_grad."""
         cf = autograd.compile(lambda x: x * x)
