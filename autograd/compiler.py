@@ -247,6 +247,10 @@ class Program:
         inputs: distinct leaf Values standing for the arguments, in order.
         n_wrt: how many of the inputs (from the first) to differentiate; all by default.
 
+    Raises:
+        TypeError: if an output or input is not a Value.
+        ValueError: if the inputs are not distinct leaves or ``n_wrt`` is out of range.
+
     Example:
         >>> from autograd import Value
         >>> x, y = Value(2.0), Value(3.0)
@@ -258,11 +262,19 @@ class Program:
     def __init__(
         self, outputs: Sequence[Value], inputs: Sequence[Value], n_wrt: int | None = None
     ) -> None:
+        for where, values in (("outputs", outputs), ("inputs", inputs)):
+            for index, v in enumerate(values):
+                if not isinstance(v, Value):
+                    raise TypeError(
+                        f"Program {where} must be Values, got {type(v).__name__} at index {index}"
+                    )
         if len(set(inputs)) != len(inputs) or any(x._op for x in inputs):
             raise ValueError("Program inputs must be distinct leaf Values")
         self.n_inputs = len(inputs)
         self.n_outputs = len(outputs)
         self.n_wrt = self.n_inputs if n_wrt is None else n_wrt
+        if not 0 <= self.n_wrt <= self.n_inputs:
+            raise ValueError(f"Program n_wrt must be in [0, {self.n_inputs}], got {n_wrt!r}")
         generator = _Generator(outputs, inputs, self.n_wrt)
         self.source = generator.source
         namespace = _namespace()

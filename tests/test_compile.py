@@ -432,6 +432,15 @@ class TestProgram:
         with pytest.raises(ValueError, match="distinct leaf"):
             Program([x * 2], [x * 3])
 
+    def test_argument_checks(self) -> None:
+        """Outputs and inputs must be Values and n_wrt must count some of the inputs."""
+        x = Value(1.0)
+        with pytest.raises(TypeError, match="outputs must be Values, got float at index 1"):
+            Program([x, 2.0], [x])  # type: ignore[list-item]
+        with pytest.raises(ValueError, match="n_wrt"):
+            Program([x * 2], [x], n_wrt=2)
+        assert Program([x * 2], [x], n_wrt=0).backward(3.0, 1.0) == ((6.0,), ())
+
 
 class TestExport:
     def test_not_in_star_import(self) -> None:
