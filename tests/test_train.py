@@ -6,6 +6,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
@@ -313,6 +315,34 @@ class TestFitCompiled:
         (model_d, history_d), (model_c, history_c) = runs
         assert history_c.loss == pytest.approx(history_d.loss, rel=1e-9)
         assert history_c.accuracy == history_d.accuracy
+        assert _params_close(model_c.parameters(), model_d.parameters())
+
+    @settings(max_examples=15)
+    @given(
+        st.lists(st.integers(1, 5), min_size=1, max_size=3),
+        st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
+        st.integers(0, 2**16),
+    )
+    def test_any_mlp_trains_the_same(self, hidden: list[int], activation: str, seed: int) -> None:
+        """For random MLP shapes and activations, compiled training equals the dynamic run."""
+        X, y = make_moons(12, noise=0.2, seed=seed)
+        runs = []
+        for compile in (False, True):
+            model = MLP(2, [*hidden, 1], activation=activation, seed=seed)
+            history = fit(
+                model,
+                X,
+                y,
+                loss=losses.binary_cross_entropy_with_logits,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=2,
+                batch_size=5,
+                progress=False,
+                compile=compile,
+            )
+            runs.append((model, history))
+        (model_d, history_d), (model_c, history_c) = runs
+        assert history_c.loss == pytest.approx(history_d.loss, rel=1e-9)
         assert _params_close(model_c.parameters(), model_d.parameters())
 
     def test_parameters_are_arguments(self) -> None:
