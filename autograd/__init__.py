@@ -21,7 +21,7 @@ from .functions import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt,
 from .functions import sum as sum  # public as autograd.sum, not in __all__
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import gradients
-from .mode import detect_anomaly, no_grad, scope, scope_of
+from .mode import detect_anomaly, enable_grad, no_grad, scope, scope_of
 from .value import Scalar, Value
 from .viz import draw_dot, draw_graph
 
@@ -38,6 +38,7 @@ __all__ = [
     "dot",
     "draw_dot",
     "draw_graph",
+    "enable_grad",
     "exp",
     "grad",
     "gradcheck",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .graph import gradients
+from .mode import enable_grad
 from .value import Value, _real
 
 __all__ = ["grad", "hessian", "value_and_grad"]
@@ -65,26 +66,40 @@ def value_and_grad(
         nested = any(isinstance(a, Value) for a in args)
         call_args = list(args)
         for index in indices:
-            if not isinstance(args[index], Value):
-                number = _real(args[index])
+            a = args[index]
+            if isinstance(a, Value):
+                # A fresh node (a * 1, exact for every float) is this call's own
+                # variable: uses of the outer Value that f closes over stay out of
+                # this derivative, so nested grads don't confuse the two.
+                call_args[index] = _fresh_variable(a)
+                continue
+            number = _real(a)
+            if number is None:
+                raise TypeError(
+                    f"argument {index} must be a Value or a real number, got {type(a).__name__}"
+                )
+            call_args[index] = Value(number)
+        inputs = [call_args[i] for i in indices]
+        with enable_grad():  # derivatives need the graph, even when called inside no_grad
+            out = f(*call_args)
+            if not isinstance(out, Value):
+                number = _real(out)
                 if number is None:
                     raise TypeError(
-                        f"argument {index} must be a Value or a real number, "
-                        f"got {type(args[index]).__name__}"
+                        f"f must return a Value or a real number, got {type(out).__name__}"
                     )
-                call_args[index] = Value(number)
-        inputs = [call_args[i] for i in indices]
-        out = f(*call_args)
-        if not isinstance(out, Value):
-            number = _real(out)
-            if number is None:
-                raise TypeError(f"f must return a Value or a real number, got {type(out).__name__}")
-            out = Value(number)  # independent of the inputs: every derivative is 0
-        derivatives = gradients(out, inputs, create_graph=nested)
+                out = Value(number)  # independent of the inputs: every derivative is 0
+            derivatives = gradients(out, inputs, create_graph=nested)
         value = out if nested else out.data
         return value, derivatives[0] if single else tuple(derivatives)
 
     return value_and_derivative
+
+
+def _fresh_variable(x: Value) -> Value:
+    """A new node equal to ``x`` whose derivative with respect to ``x`` is 1."""
+    with enable_grad():
+        return x * 1.0
 
 
 def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
@@ -148,12 +163,13 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
             if number is None:
                 raise TypeError(f"argument {index} must be a real number, got {type(a).__name__}")
             leaves.append(Value(number))
-        out = f(*leaves)
-        if not isinstance(out, Value):
-            return [[0.0] * len(leaves) for _ in leaves]
-        rows = []
-        for first in gradients(out, leaves, create_graph=True):
-            rows.append([float(d) for d in gradients(first, leaves)])
+        with enable_grad():
+            out = f(*leaves)
+            if not isinstance(out, Value):
+                return [[0.0] * len(leaves) for _ in leaves]
+            rows = []
+            for first in gradients(out, leaves, create_graph=True):
+                rows.append([float(d) for d in gradients(first, leaves)])
         return rows
 
     return second_partials

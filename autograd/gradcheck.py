@@ -6,8 +6,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .graph import gradients
-from .mode import no_grad
+from .graph import gradients, topological_order
+from .mode import enable_grad, no_grad
 from .value import Value, _real
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
@@ -28,6 +28,21 @@ def _float_result(f: Callable[..., object], args: list[Value]) -> tuple[float, V
             f"gradcheck: f must return a Value or a real number, got {type(out).__name__}"
         )
     return number, None
+
+
+def _backward_gradient(out: Value, leaves: list[Value]) -> list[float]:
+    """The leaves' gradients from ``out.backward()``, leaving every other node's grad as it was.
+
+    ``f`` may close over Values (a model's parameters, say); checking it must not
+    add into their ``.grad``.
+    """
+    fresh = set(leaves)
+    saved = [(node, node.grad) for node in topological_order(out) if node not in fresh]
+    out.backward()
+    analytic = [leaf.grad for leaf in leaves]
+    for node, grad in saved:
+        node.grad = grad
+    return analytic
 
 
 def gradcheck(
@@ -69,10 +84,9 @@ def gradcheck(
     """
     xs = _check_arguments("gradcheck", inputs, eps, atol, rtol)
     leaves = [Value(x) for x in xs]
-    _, out = _float_result(f, leaves)
-    if out is not None:
-        out.backward()
-    analytic = [leaf.grad for leaf in leaves]
+    with enable_grad():  # works inside no_grad too
+        _, out = _float_result(f, leaves)
+    analytic = [0.0] * len(leaves) if out is None else _backward_gradient(out, leaves)
 
     numeric = []
     with no_grad():
@@ -101,7 +115,10 @@ def _check_arguments(
         xs.append(number)
     for name, tolerance in (("eps", eps), ("atol", atol), ("rtol", rtol)):
         if not (
-            isinstance(tolerance, (int, float)) and math.isfinite(tolerance) and tolerance >= 0
+            isinstance(tolerance, (int, float))
+            and not isinstance(tolerance, bool)
+            and math.isfinite(tolerance)
+            and tolerance >= 0
         ):
             raise ValueError(f"{where}: {name} must be a finite number >= 0, got {tolerance!r}")
     if eps == 0:
@@ -173,7 +190,8 @@ def gradgradcheck(
 
     def first_derivatives(point: list[float], create_graph: bool) -> tuple[list[Value], list[Any]]:
         leaves = [Value(x) for x in point]
-        _, out = _float_result(f, leaves)
+        with enable_grad():
+            _, out = _float_result(f, leaves)
         if out is None:
             zero: Any = Value(0.0) if create_graph else 0.0
             return leaves, [zero] * len(leaves)

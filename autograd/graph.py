@@ -114,12 +114,18 @@ def _backward_checked(order: list[Value]) -> None:
         for index, (arg, d) in enumerate(zip(node._args, partials)):
             if type(arg) is float:
                 continue
-            arg.grad += d * g  # type: ignore[union-attr]
-            if not math.isfinite(arg.grad):  # type: ignore[union-attr]
+            contribution = d * g
+            before = arg.grad  # type: ignore[union-attr]
+            arg.grad = before + contribution  # type: ignore[union-attr]
+            # Blame this node for a NaN or inf it contributes, or for overflowing a
+            # finite sum; not for an inf a leaf already held from an earlier call.
+            if not math.isfinite(contribution) or (
+                math.isfinite(before) and not math.isfinite(arg.grad)  # type: ignore[union-attr]
+            ):
                 site = mode.creation_sites.get(node)
                 where = f" (node created at {site})" if site else ""
                 raise FloatingPointError(
-                    f"detect_anomaly: backward of {node._op} gave {arg.grad!r} "  # type: ignore[union-attr]
+                    f"detect_anomaly: backward of {node._op} gave {contribution!r} "
                     f"for its input {index} from inputs {node._ctx!r}{where}"
                 )
 
@@ -165,7 +171,8 @@ def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = Fa
             )
     order = topological_order(output)
     if create_graph:
-        derivatives = _sweep_on_values(order)
+        with mode.enable_grad():  # the derivatives are a graph, even inside no_grad
+            derivatives = _sweep_on_values(order)
         results: list[Any] = []
         for x in inputs:
             d = derivatives.get(x, 0.0)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextvars
 import functools
+import inspect
 import os
 import sys
 import weakref
@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
 
-__all__ = ["detect_anomaly", "no_grad", "scope", "scope_of"]
+__all__ = ["detect_anomaly", "enable_grad", "no_grad", "scope", "scope_of"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -53,23 +53,24 @@ def user_site() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
+# The modes to restore on exit, innermost last. Kept in a ContextVar, not on the
+# switch object, so one switch (a module-level ``no_grad()``, say) can be entered
+# from several threads or asyncio tasks at once and each restores its own mode.
+_saved: ContextVar[tuple[_Mode, ...]] = ContextVar("chainrule_saved_modes", default=())
+
+
 class _ModeSwitch:
     """A reusable context manager and decorator that switches one field of the mode."""
-
-    def __init__(self) -> None:
-        self._tokens: list[contextvars.Token[_Mode]] = []
 
     def _switched(self, mode: _Mode) -> _Mode:
         raise NotImplementedError
 
-    def _fresh(self) -> _ModeSwitch:
-        """A new switch of the same kind, so concurrent decorated calls keep separate tokens."""
-        return type(self)()
-
     def __enter__(self) -> None:
-        mode = self._switched(_mode.get())
+        current = _mode.get()
+        _saved.set((*_saved.get(), current))
+        mode = self._switched(current)
         # Keep the identity check in node creation fast when we are back at the default.
-        self._tokens.append(_mode.set(DEFAULT if mode == DEFAULT else mode))
+        _mode.set(DEFAULT if mode == DEFAULT else mode)
 
     def __exit__(
         self,
@@ -77,17 +78,36 @@ class _ModeSwitch:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        _mode.reset(self._tokens.pop())
+        saved = _saved.get()
+        _mode.set(saved[-1])
+        _saved.set(saved[:-1])
 
     def __call__(self, func: _F) -> _F:
-        """Use as a decorator: every call of ``func`` runs inside a fresh switch."""
+        """Use as a decorator: every call of ``func`` (or of a coroutine function) runs switched.
+
+        Generator functions are refused: their body runs between ``next()`` calls,
+        outside any wrapper; use ``with`` inside the generator instead.
+        """
+        if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"{type(self).__name__}() cannot decorate the generator {func.__name__!r}: "
+                "use a with block inside it"
+            )
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def switched_coroutine(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await func(*args, **kwargs)
+
+            return switched_coroutine  # type: ignore[return-value]
 
         @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
+        def switched(*args: Any, **kwargs: Any) -> Any:
+            with self:
                 return func(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return switched  # type: ignore[return-value]
 
 
 class no_grad(_ModeSwitch):  # lower case, like the PyTorch context manager
@@ -108,6 +128,25 @@ class no_grad(_ModeSwitch):  # lower case, like the PyTorch context manager
 
     def _switched(self, mode: _Mode) -> _Mode:
         return mode._replace(record=False)
+
+
+class enable_grad(_ModeSwitch):  # lower case, like the PyTorch context manager
+    """Context manager and decorator: record a graph again, even inside ``no_grad``.
+
+    The derivative functions (``grad``, ``hessian``, ``gradcheck``, ...) use it
+    so that they work when called inside ``no_grad``.
+
+    Example:
+        >>> from autograd import Value, enable_grad, no_grad
+        >>> x = Value(3.0)
+        >>> with no_grad(), enable_grad():
+        ...     y = x * x
+        >>> y.op
+        'mul'
+    """
+
+    def _switched(self, mode: _Mode) -> _Mode:
+        return mode._replace(record=True)
 
 
 class detect_anomaly(_ModeSwitch):
@@ -156,14 +195,10 @@ class scope(_ModeSwitch):  # lower case, a context manager like the two above
     def __init__(self, name: str) -> None:
         if not isinstance(name, str):
             raise TypeError(f"scope() name must be a str, got {type(name).__name__}")
-        super().__init__()
         self.name = name
 
     def _switched(self, mode: _Mode) -> _Mode:
         return mode._replace(scope=(*(mode.scope or ()), self.name))
-
-    def _fresh(self) -> scope:
-        return scope(self.name)
 
 
 def scope_open() -> bool:

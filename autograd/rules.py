@@ -129,6 +129,11 @@ def _sin_of(x: Any) -> Any:
     return _sin(x) if isinstance(x, float) else x.sin()
 
 
+def _pow_of(x: Any, y: Any) -> Any:
+    # float ** float raises OverflowError; _pow gives +-inf there, like the forward pass.
+    return _pow(x, y) if isinstance(x, float) and isinstance(y, float) else x**y
+
+
 def _cos_of(x: Any) -> Any:
     return _cos(x) if isinstance(x, float) else x.cos()
 
@@ -145,12 +150,14 @@ def _pow_partials(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
     only at integer b and so has no derivative in b.
     """
     fa, fb = float(a), float(b)
-    if fa == 0.0 and fb == 0.0:
-        d_base: Any = 0.0  # b * a**(b - 1) would be 0 * inf
+    if fb == 0.0 and (fa == 0.0 or isinstance(b, float)):
+        # 0 exactly, as in PyTorch (the formula could give 0 * inf); a Value exponent
+        # away from a == 0 keeps the formula, whose derivative in b is not 0.
+        d_base: Any = 0.0
     elif fa == 0.0 and fb < 1.0:
         d_base = _INF
     else:
-        d_base = b * a ** (b - 1.0)
+        d_base = b * _pow_of(a, b - 1.0)
     if fa > 0.0:
         d_exponent: Any = out * _log_of(a)
     elif fa == 0.0:

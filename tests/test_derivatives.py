@@ -230,3 +230,43 @@ class TestGradients:
             gradients(1.0, [Value(1.0)])  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="index 1"):
             gradients(Value(1.0), [Value(1.0), 2.0])  # type: ignore[list-item]
+
+
+class TestReviewRegressions:
+    def test_nested_grad_keeps_inner_and_outer_variables_apart(self) -> None:
+        """A closed-over outer variable is a constant for the inner grad (no confusion)."""
+        assert grad(lambda x: grad(lambda y: x * y)(x))(3.0) == 1.0
+        assert grad(lambda x: x * grad(lambda y: x + y)(x))(3.0) == 1.0
+
+    def test_same_value_passed_twice_gives_separate_partials(self) -> None:
+        """Passing one Value for two differentiated arguments gives each its own partial."""
+        v = Value(3.0)
+        da, db = grad(lambda a, b: a * b, argnums=(0, 1))(v, v)
+        assert (da.data, db.data) == (3.0, 3.0)
+
+    def test_derivatives_work_inside_no_grad(self) -> None:
+        """grad, hessian and gradients(create_graph=True) record graphs even inside no_grad."""
+        x = Value(3.0)
+        y = x**3
+        with autograd.no_grad():
+            assert grad(lambda v: v * v)(3.0) == 6.0
+            assert hessian(lambda v: v**3)(3.0) == [[18.0]]
+            (d,) = gradients(y, [x], create_graph=True)
+        assert gradients(d, [x]) == [18.0]
+
+    @pytest.mark.parametrize(
+        ("f", "x", "expected"),
+        [
+            (lambda v: 0.5**v, -1023.9, -(0.5**-1023.9) * math.log(2.0)),
+            (lambda v: v**3, 1e200, math.inf),
+            (lambda v: v**400, 10.0, math.inf),
+            (lambda v: v**-1.5, 1e-200, -math.inf),
+        ],
+    )
+    def test_pow_backward_overflows_to_inf_not_an_exception(
+        self, f: Callable[[Value], Value], x: float, expected: float
+    ) -> None:
+        """A power's overflowing derivative is +-inf (or finite), never an OverflowError."""
+        v = Value(x)
+        f(v).backward()
+        assert v.grad == pytest.approx(expected, rel=1e-12)

@@ -72,3 +72,22 @@ class TestGradcheck:
         """f returning something that is not a number raises TypeError."""
         with pytest.raises(TypeError, match="list"):
             gradcheck(lambda x: [x], [1.0])
+
+
+class TestGradcheckSideEffects:
+    def test_closed_over_values_keep_their_grad(self) -> None:
+        """Checking f does not add into the grad of Values f closes over."""
+        w = Value(2.0)
+        w.grad = 0.5
+        assert gradcheck(lambda x: x * w, [3.0])
+        assert w.grad == 0.5
+
+    def test_works_inside_no_grad(self) -> None:
+        """gradcheck records its own graph even when called inside no_grad."""
+        with autograd.no_grad():
+            assert gradcheck(lambda x: x * x, [3.0])
+
+    def test_bool_tolerance_is_rejected(self) -> None:
+        """A bool is not a tolerance."""
+        with pytest.raises(ValueError, match="eps"):
+            gradcheck(Value.exp, [0.0], eps=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import math
 import threading
+from collections.abc import Iterator
 
 import pytest
 
-from autograd import Value, detect_anomaly, mode, no_grad, scope, scope_of
+from autograd import Value, detect_anomaly, enable_grad, mode, no_grad, scope, scope_of
 
 
 class TestNoGrad:
@@ -203,3 +204,84 @@ class TestScope:
 
         assert scope_of(double(Value(1.0))) == ("helper",)
         assert mode.current() is mode.DEFAULT
+
+
+class TestSharedSwitches:
+    def test_one_instance_across_asyncio_tasks(self) -> None:
+        """One no_grad object entered by overlapping tasks restores each task's own mode."""
+        guard = no_grad()
+        ops: list[str] = []
+
+        async def task(delay: float) -> None:
+            with guard:
+                await asyncio.sleep(delay)
+            ops.append((Value(1.0) * 2).op)
+
+        async def main() -> None:
+            await asyncio.gather(task(0.02), task(0.01))
+
+        asyncio.run(main())
+        assert ops == ["mul", "mul"]
+
+    def test_one_instance_across_threads(self) -> None:
+        """One no_grad object entered by overlapping threads leaves no thread stuck in it."""
+        guard = no_grad()
+        first_in = threading.Event()
+        second_out = threading.Event()
+        after: dict[str, str] = {}
+
+        def first() -> None:
+            with guard:
+                first_in.set()
+                second_out.wait(5)
+            after["first"] = (Value(1.0) * 2).op
+
+        def second() -> None:
+            first_in.wait(5)
+            with guard:
+                pass
+            second_out.set()
+            after["second"] = (Value(1.0) * 2).op
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert after == {"first": "mul", "second": "mul"}
+
+    def test_decorates_coroutine_functions(self) -> None:
+        """@no_grad() on an async def switches the mode while its body runs."""
+
+        @no_grad()
+        async def inside() -> str:
+            await asyncio.sleep(0)
+            return (Value(1.0) * 2).op
+
+        assert asyncio.run(inside()) == ""
+        assert (Value(1.0) * 2).op == "mul"
+
+    def test_refuses_generator_functions(self) -> None:
+        """Decorating a generator function raises TypeError saying to use a with block."""
+        with pytest.raises(TypeError, match="with block"):
+
+            @no_grad()
+            def numbers() -> Iterator[float]:
+                yield 1.0
+
+    def test_enable_grad_inside_no_grad(self) -> None:
+        """enable_grad records again inside no_grad, and no_grad resumes after it."""
+        x = Value(2.0)
+        with no_grad():
+            with enable_grad():
+                assert (x * x).op == "mul"
+            assert (x * x).op == ""
+
+    def test_anomaly_does_not_blame_an_inf_left_from_before(self) -> None:
+        """A leaf holding inf from an earlier call is not blamed on a finite new contribution."""
+        x = Value(1.0)
+        x.grad = math.inf
+        with detect_anomaly():
+            y = x * 2.0
+            y.backward()
+        assert x.grad == math.inf
