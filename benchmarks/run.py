@@ -64,6 +64,8 @@ def _interleaved(
     """Time every variant ``repeats`` times, one of each in turn, rotating the order."""
     names = list(variants)
     times: dict[str, list[float]] = {name: [] for name in names}
+    if not names:  # every variant's library is missing
+        return times
     for name in names:  # warm-up, not recorded
         _time_once(variants[name], gc_on)
     for rep in range(repeats):

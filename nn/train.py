@@ -241,12 +241,16 @@ def fit(
     size = n if batch_size is None else batch_size
     step = _CompiledStep(model, optimizer) if compile else _dynamic_step
 
-    from tqdm.auto import tqdm  # a runtime dependency, imported when needed
-
     history = History()
-    bar = tqdm(range(1, epochs + 1), desc="fit", unit="epoch", disable=not progress)
+    epoch_numbers = range(1, epochs + 1)
+    bar: Any = None
+    if progress:
+        # Imported only when wanted: tqdm.auto warns in a notebook without ipywidgets.
+        from tqdm.auto import tqdm
+
+        bar = tqdm(epoch_numbers, desc="fit", unit="epoch")
     try:
-        for epoch in bar:
+        for epoch in bar if bar is not None else epoch_numbers:
             total = 0.0
             predictions: list[Any] = []
             targets: list[Any] = []
@@ -265,10 +269,11 @@ def fit(
                 _validate(model, val_data, loss, tracked, history)
             if scheduler is not None:
                 scheduler.step()
-            if progress:
+            if bar is not None:
                 bar.set_postfix(_summary(history), refresh=False)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     return history
 
 
