@@ -19,6 +19,9 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = [
     "01_values_and_graphs",
     "02_loss_functions",
+    "03_gradient_descent",
+    "04_sgd_and_momentum",
+    "05_backpropagation",
 ]
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 CAPTION = "**What to look at:**"
