@@ -22,6 +22,7 @@ EXPECTED = [
     "03_gradient_descent",
     "04_sgd_and_momentum",
     "05_backpropagation",
+    "06_training_an_mlp",
 ]
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 CAPTION = "**What to look at:**"
