@@ -10,6 +10,7 @@ help:
 	@echo "make test   - create .venv with dev extras, install Graphviz if missing, run all tests"
 	@echo "make lint   - ruff (lint + format check), mypy --strict, engine size check"
 	@echo "make docs-image - redraw docs/graph.svg from the README's drawing example"
+	@echo "make bench  - benchmarks vs micrograd, PyTorch (if installed) and hand-written floats"
 	@echo "make clean  - remove .venv and caches"
 
 # An install stamp per extra, redone when pyproject.toml changes. The venv step is
@@ -37,6 +38,9 @@ lint: $(VENV)/.stamp-dev
 docs-image: $(VENV)/.stamp-dev
 	@bash scripts/bootstrap.sh dot
 	$(PY) scripts/draw_readme_graph.py
+
+bench: $(VENV)/.stamp-bench
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from .compiler import compile as compile  # public as autograd.compile, not in __all__
 from .custom_op import op
 from .derivatives import grad, hessian, value_and_grad
 from .functions import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
@@ -26,7 +27,8 @@ from .viz import draw_dot, draw_graph
 
 __version__ = "0.1.0"
 
-# `sum` is importable as autograd.sum but left out of `import *`: it would shadow the builtin.
+# `sum` and `compile` are importable as autograd.sum and autograd.compile but left out of
+# `import *`: they would shadow the builtins.
 __all__ = [
     "GradcheckError",
     "Scalar",

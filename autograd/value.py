@@ -112,41 +112,69 @@ class Value:
     # would blame the Value instead ("can't multiply sequence by non-int of type
     # 'Value'" for x * "a").
 
+    # add, sub and mul, the ops of every chain and loss, skip the table lookup and
+    # compute the row's forward (an operator) inline: node creation on a chain
+    # y = y * c goes from 390 to about 230 ns. tests/test_value.py holds them equal
+    # to RULES.
     def __add__(self, other: Scalar) -> Value:
-        operand = _operand(other)
-        if operand is None:
-            raise _operand_error("+", self, other)
-        return _binary("add", self, operand)
+        if type(other) is Value:
+            b = other.data
+        elif type(other) is float:
+            b = other
+        else:
+            other, b = _coerce("+", self, other, reflected=False)
+        a = self.data
+        return _record("add", a + b, (self, other), (a, b))
 
     def __radd__(self, other: Scalar) -> Value:  # other + self
-        operand = _operand(other)
-        if operand is None:
-            raise _operand_error("+", other, self)
-        return _binary("add", operand, self)
+        if type(other) is Value:
+            b = other.data
+        elif type(other) is float:
+            b = other
+        else:
+            other, b = _coerce("+", self, other, reflected=True)
+        a = self.data
+        return _record("add", b + a, (other, self), (b, a))
 
     def __sub__(self, other: Scalar) -> Value:
-        operand = _operand(other)
-        if operand is None:
-            raise _operand_error("-", self, other)
-        return _binary("sub", self, operand)
+        if type(other) is Value:
+            b = other.data
+        elif type(other) is float:
+            b = other
+        else:
+            other, b = _coerce("-", self, other, reflected=False)
+        a = self.data
+        return _record("sub", a - b, (self, other), (a, b))
 
     def __rsub__(self, other: Scalar) -> Value:  # other - self
-        operand = _operand(other)
-        if operand is None:
-            raise _operand_error("-", other, self)
-        return _binary("sub", operand, self)
+        if type(other) is Value:
+            b = other.data
+        elif type(other) is float:
+            b = other
+        else:
+            other, b = _coerce("-", self, other, reflected=True)
+        a = self.data
+        return _record("sub", b - a, (other, self), (b, a))
 
     def __mul__(self, other: Scalar) -> Value:
-        operand = _operand(other)
-        if operand is None:
-            raise _operand_error("*", self, other)
-        return _binary("mul", self, operand)
+        if type(other) is Value:
+            b = other.data
+        elif type(other) is float:
+            b = other
+        else:
+            other, b = _coerce("*", self, other, reflected=False)
+        a = self.data
+        return _record("mul", a * b, (self, other), (a, b))
 
     def __rmul__(self, other: Scalar) -> Value:  # other * self
-        operand = _operand(other)
-        if operand is None:
-            raise _operand_error("*", other, self)
-        return _binary("mul", operand, self)
+        if type(other) is Value:
+            b = other.data
+        elif type(other) is float:
+            b = other
+        else:
+            other, b = _coerce("*", self, other, reflected=True)
+        a = self.data
+        return _record("mul", b * a, (other, self), (b, a))
 
     def __truediv__(self, other: Scalar) -> Value:
         operand = _operand(other)
@@ -283,6 +311,20 @@ def _operand(x: object) -> Value | float | None:
     return x if isinstance(x, Value) else _real(x)
 
 
+def _coerce(
+    symbol: str, value: Value, other: object, *, reflected: bool
+) -> tuple[Value | float, float]:
+    """The slow path of the inlined operators: ``other`` as (operand, number), or TypeError."""
+    operand = _operand(other)
+    if operand is None:
+        raise (
+            _operand_error(symbol, other, value)
+            if reflected
+            else _operand_error(symbol, value, other)
+        )
+    return operand, operand.data if isinstance(operand, Value) else operand
+
+
 def _number_of(x: object) -> float | None:
     """The number a Value holds, or a real number as a float, or None."""
     return x.data if isinstance(x, Value) else _real(x)
@@ -306,7 +348,7 @@ def _type_message(where: str, x: object) -> str:
 # --- node creation: the hot path ----------------------------------------------
 
 _new_value = object.__new__
-_current_mode = mode.current
+_current_mode = mode._mode.get  # the ContextVar's own get: no Python frame per node
 _DEFAULT_MODE = mode.DEFAULT
 
 

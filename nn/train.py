@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, no_grad
+from autograd.compiler import Program, tracing
 
 from . import losses
 from .data import batches
@@ -154,6 +156,7 @@ def fit(
     metrics: Mapping[str, Metric] | None = None,
     progress: bool = True,
     seed: int | None = None,
+    compile: bool = False,  # shadows the builtin inside fit, like the keyword of torch.compile
 ) -> History:
     """Train ``model`` on ``(X, y)``: forward, loss, backward, step, for every batch of every epoch.
 
@@ -185,6 +188,16 @@ def fit(
             ``rng`` when it has one (so a seeded MLP trains the same way, bit for
             bit, every run), else from fresh randomness. The whole data set
             in one batch is used in its order.
+        compile: trace the model's forward pass for one sample once (per input
+            length) with :mod:`autograd.compiler`, and run it as generated Python:
+            the parameters are passed to it as arguments, so it sees every update.
+            The loss stays dynamic (so any loss works, including ones that branch
+            on the predictions): it is built on the predictions as leaves, and
+            its gradients are carried back through each sample's compiled
+            backward pass. The results equal the dynamic path's up to rounding.
+            The model must not branch in Python on values computed from its
+            parameters or inputs (``TraceError`` says so; branches inside ops
+            such as ``relu`` are fine).
 
     Returns:
         A :class:`History`.
@@ -192,6 +205,8 @@ def fit(
     Raises:
         FloatingPointError: when the loss becomes NaN or infinite, naming the epoch.
         ValueError: if ``X`` and ``y`` do not match or an argument is out of range.
+        autograd.compiler.TraceError: with ``compile=True``, when the model's
+            Python control flow depends on its parameters or inputs.
 
     Example:
         >>> import nn
@@ -224,6 +239,7 @@ def fit(
         model_rng = getattr(model, "rng", None)
         rng = model_rng if isinstance(model_rng, random.Random) else random.Random()
     size = n if batch_size is None else batch_size
+    step = _CompiledStep(model, optimizer) if compile else _dynamic_step
 
     from tqdm.auto import tqdm  # a runtime dependency, imported when needed
 
@@ -237,20 +253,7 @@ def fit(
             order = batches(X, y, size, shuffle=size < n, seed=rng.randrange(2**32))
             for X_batch, y_batch in order:
                 optimizer.zero_grad()
-                outputs = [model(x) for x in X_batch]
-                objective = loss(outputs, y_batch)
-                if not isinstance(objective, Value):
-                    raise TypeError(
-                        f"{where}: loss must return a Value to backpropagate from, "
-                        f"got {type(objective).__name__}"
-                    )
-                value = objective.data
-                if not math.isfinite(value):
-                    raise FloatingPointError(
-                        f"{where}: the loss became {value!r} in epoch {epoch}; "
-                        "try a smaller learning rate or check the data"
-                    )
-                objective.backward()
+                value, outputs = step(model, X_batch, y_batch, loss, epoch)
                 optimizer.step()
                 total += value * len(y_batch)
                 predictions += [_plain(o) for o in outputs]
@@ -267,6 +270,98 @@ def fit(
     finally:
         bar.close()
     return history
+
+
+def _objective(
+    outputs: list[Any], y_batch: list[Any], loss: Callable[..., Value], epoch: int
+) -> Value:
+    """The batch loss, checked to be a finite Value."""
+    objective = loss(outputs, y_batch)
+    if not isinstance(objective, Value):
+        raise TypeError(
+            f"fit: loss must return a Value to backpropagate from, got {type(objective).__name__}"
+        )
+    if not math.isfinite(objective.data):
+        raise FloatingPointError(
+            f"fit: the loss became {objective.data!r} in epoch {epoch}; "
+            "try a smaller learning rate or check the data"
+        )
+    return objective
+
+
+def _dynamic_step(
+    model: Callable[[Any], Any],
+    X_batch: list[Any],
+    y_batch: list[Any],
+    loss: Callable[..., Value],
+    epoch: int,
+) -> tuple[float, list[Any]]:
+    """Forward and backward for one batch on the graph: the loss and the model's outputs."""
+    outputs = [model(x) for x in X_batch]
+    objective = _objective(outputs, y_batch, loss, epoch)
+    objective.backward()
+    return objective.data, outputs
+
+
+class _CompiledStep:
+    """Forward and backward for one batch with the model's per-sample pass compiled.
+
+    The model is traced once per input length, on its own parameter Values and
+    fresh leaves for the sample, which all become the program's arguments.
+    """
+
+    def __init__(self, model: Callable[[Any], Any], optimizer: Optimizer) -> None:
+        params = list(optimizer.params)
+        if isinstance(model, Module):
+            params += model.parameters()
+        self.params = list(dict.fromkeys(params))  # every parameter once, optimizer's first
+        self.model = model
+        #: By input length: the program and whether the model returns one Value.
+        self.programs: dict[int, tuple[Program, bool]] = {}
+
+    def _program(self, x: Sequence[float]) -> tuple[Program, bool]:
+        entry = self.programs.get(len(x))
+        if entry is None:
+            leaves = [Value(v) for v in x]
+            name = f"fit(compile=True) tracing the model on {len(x)} input(s)"
+            with tracing(name, [*self.params, *leaves]):
+                out = self.model(leaves)
+            single = not isinstance(out, (list, tuple))
+            outs = [
+                o if isinstance(o, Value) else Value(_number(o)) for o in ([out] if single else out)
+            ]
+            entry = (Program(outs, [*self.params, *leaves], n_wrt=len(self.params)), single)
+            self.programs[len(x)] = entry
+        return entry
+
+    def __call__(
+        self,
+        model: Callable[[Any], Any],
+        X_batch: list[Any],
+        y_batch: list[Any],
+        loss: Callable[..., Value],
+        epoch: int,
+    ) -> tuple[float, list[Any]]:
+        data = [p.data for p in self.params]
+        rows = [[float(v) for v in x] for x in X_batch]
+        programs = [self._program(x) for x in rows]
+        # The loss is built on the predictions as leaves; their grads are the seeds
+        # of each sample's compiled backward pass.
+        leaves = [
+            [Value(o) for o in program.forward(*data, *x)]
+            for x, (program, _) in zip(rows, programs)
+        ]
+        outputs = [ls[0] if single else ls for ls, (_, single) in zip(leaves, programs)]
+        objective = _objective(outputs, y_batch, loss, epoch)
+        objective.backward()
+        total = [0.0] * len(data)
+        for x, (program, _), sample in zip(rows, programs, leaves):
+            seeds = [leaf.grad for leaf in sample]
+            if any(seeds):  # a zero seed contributes nothing, as in backward()
+                total = list(map(operator.add, total, program.backward(*data, *x, *seeds)[1]))
+        for p, g in zip(self.params, total):
+            p.grad += g
+        return objective.data, outputs
 
 
 def _validate(

@@ -14,7 +14,8 @@ from strategies import Expression, bounded_floats, differentiable_cases, express
 
 import autograd
 from autograd import Value, gradcheck
-from autograd.graph import topological_order
+from autograd.graph import gradients, topological_order
+from autograd.rules import RULES
 
 #: Finite-difference tolerances for random expression graphs.
 FD_ATOL = 1e-5
@@ -163,3 +164,33 @@ class TestRandomGraphs:
         out = expr(*to_values(xs))
         expected = expr(*xs)
         assert out.data == expected or (math.isnan(out.data) and math.isnan(expected))
+
+
+class TestInlinedFastPaths:
+    @given(differentiable_cases(n_inputs=3))
+    def test_backward_equals_table_driven_gradients(
+        self, case: tuple[Expression, list[float]]
+    ) -> None:
+        """backward()'s inlined rules give exactly what the rule table gives through gradients()."""
+        expr, xs = case
+        leaves = to_values(xs)
+        out = expr(*leaves)
+        out.backward()
+        assert [leaf.grad for leaf in leaves] == gradients(out, leaves)
+
+    @given(bounded_floats(), bounded_floats())
+    def test_inlined_operators_equal_their_rows(self, a: float, b: float) -> None:
+        """+, - and * on Values, numbers and ints compute exactly their rows' forward."""
+        for op, apply in (
+            ("add", lambda x, y: x + y),
+            ("sub", lambda x, y: x - y),
+            ("mul", lambda x, y: x * y),
+        ):
+            expected = RULES[op].forward(a, b)
+            for left, right in ((Value(a), Value(b)), (Value(a), b), (a, Value(b))):
+                out = apply(left, right)
+                assert out.data == expected
+                assert out.op == op
+                assert out._ctx == (a, b)
+        assert (Value(a) * 2).data == RULES["mul"].forward(a, 2.0)
+        assert (2 - Value(a)).parents != () and (2 - Value(a)).data == 2.0 - a

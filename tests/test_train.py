@@ -6,6 +6,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
@@ -272,4 +274,113 @@ class TestFit:
                 optimizer=optim.SGD(model.parameters(), lr=0.1),
                 epochs=1,
                 progress=False,
+            )
+
+
+def _params_close(a: list[Value], b: list[Value], tol: float = 1e-9) -> bool:
+    return all(abs(p.data - q.data) <= tol * max(1.0, abs(p.data)) for p, q in zip(a, b))
+
+
+class TestFitCompiled:
+    @pytest.mark.parametrize("batch_size", [None, 7])
+    def test_same_run_as_the_dynamic_path(self, batch_size: int | None) -> None:
+        """compile=True trains a moons MLP to the same losses, metrics and weights."""
+        model_d, history_d = _moons_run(batch_size=batch_size, val_data=make_moons(20, seed=3))
+        model_c, history_c = _moons_run(
+            batch_size=batch_size, val_data=make_moons(20, seed=3), compile=True
+        )
+        assert history_c.loss == pytest.approx(history_d.loss, rel=1e-9)
+        assert history_c.val_loss == pytest.approx(history_d.val_loss, rel=1e-9)
+        assert history_c.metrics == history_d.metrics
+        assert _params_close(model_c.parameters(), model_d.parameters())
+
+    def test_multiclass_rows_and_integer_targets(self) -> None:
+        """A model with several outputs and cross_entropy's class indices trains the same way."""
+        X, y = make_blobs(40, centers=3, cluster_std=0.5, seed=0)
+        runs = []
+        for compile in (False, True):
+            model = MLP(2, [6, 3], seed=0)
+            history = fit(
+                model,
+                X,
+                y,
+                loss=losses.cross_entropy,
+                optimizer=optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
+                epochs=4,
+                batch_size=8,
+                progress=False,
+                compile=compile,
+            )
+            runs.append((model, history))
+        (model_d, history_d), (model_c, history_c) = runs
+        assert history_c.loss == pytest.approx(history_d.loss, rel=1e-9)
+        assert history_c.accuracy == history_d.accuracy
+        assert _params_close(model_c.parameters(), model_d.parameters())
+
+    @settings(max_examples=15)
+    @given(
+        st.lists(st.integers(1, 5), min_size=1, max_size=3),
+        st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
+        st.integers(0, 2**16),
+    )
+    def test_any_mlp_trains_the_same(self, hidden: list[int], activation: str, seed: int) -> None:
+        """For random MLP shapes and activations, compiled training equals the dynamic run."""
+        X, y = make_moons(12, noise=0.2, seed=seed)
+        runs = []
+        for compile in (False, True):
+            model = MLP(2, [*hidden, 1], activation=activation, seed=seed)
+            history = fit(
+                model,
+                X,
+                y,
+                loss=losses.binary_cross_entropy_with_logits,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=2,
+                batch_size=5,
+                progress=False,
+                compile=compile,
+            )
+            runs.append((model, history))
+        (model_d, history_d), (model_c, history_c) = runs
+        assert history_c.loss == pytest.approx(history_d.loss, rel=1e-9)
+        assert _params_close(model_c.parameters(), model_d.parameters())
+
+    def test_parameters_are_arguments(self) -> None:
+        """A plain function's closed-over parameters are the optimizer's, passed anew each step."""
+        w, b = Value(0.0), Value(0.0)
+        X = [[float(i)] for i in range(5)]
+        y = [2.0 * row[0] + 1.0 for row in X]
+        history = fit(
+            lambda x: w * x[0] + b,
+            X,
+            y,
+            loss=losses.mse_loss,
+            optimizer=optim.SGD([w, b], lr=0.05, momentum=0.5),
+            epochs=200,
+            progress=False,
+            compile=True,
+        )
+        assert history.loss[-1] < 1e-6
+        assert (w.data, b.data) == (pytest.approx(2.0, abs=1e-3), pytest.approx(1.0, abs=1e-3))
+
+    def test_branching_model_is_refused(self) -> None:
+        """A model whose Python branch depends on its output raises TraceError naming fit."""
+        from autograd.compiler import TraceError
+
+        w = Value(0.5)
+
+        def model(x: list[Value]) -> Value:
+            z = w * x[0]
+            return z if z > 0 else -z
+
+        with pytest.raises(TraceError, match=r"fit\(compile=True\) tracing the model"):
+            fit(
+                model,
+                [[1.0], [2.0]],
+                [1.0, 2.0],
+                loss=losses.mse_loss,
+                optimizer=optim.SGD([w], lr=0.1),
+                epochs=1,
+                progress=False,
+                compile=True,
             )

@@ -1,0 +1,463 @@
+"""autograd.compile: generated code gives the dynamic engine's numbers, and tracing is checked."""
+
+from __future__ import annotations
+
+import ast
+import math
+import struct
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from strategies import Expression, bounded_floats, expressions
+
+import autograd
+from autograd import Value, no_grad, op
+from autograd.compiler import (
+    _PARTIAL_SOURCE,
+    Compiled,
+    Program,
+    TraceError,
+    _forward_template,
+    _namespace,
+    _partial_templates,
+)
+from autograd.rules import RULES
+
+#: How close a compiled value and gradient must be to the dynamic engine's.
+VALUE_RTOL = 1e-12
+GRAD_TOL = 1e-9
+
+#: Inputs inside each op's domain, for comparing the inline partials with the rules.
+_DOMAIN_INPUTS = {
+    "log": st.floats(1e-300, 1e300),
+    "sqrt": st.floats(0.0, 1e300),
+    "div": st.tuples(
+        st.floats(-1e300, 1e300), st.floats(1e-300, 1e300) | st.floats(-1e300, -1e-300)
+    ),
+    "leaky_relu": st.tuples(st.floats(-1e300, 1e300), st.floats(0.0, 1.0)),
+}
+
+
+def _same(a: float, b: float) -> bool:
+    """Bit for bit equal, treating every NaN as the same."""
+    if math.isnan(a) and math.isnan(b):
+        return True
+    return struct.pack("<d", a) == struct.pack("<d", b)
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b or abs(a - b) <= tol * max(1.0, abs(a), abs(b))
+
+
+def _dynamic(f: Any, xs: list[float]) -> tuple[float, tuple[float, ...]]:
+    """The dynamic engine's value and gradient with respect to every argument."""
+    value, grads = autograd.value_and_grad(f, argnums=tuple(range(len(xs))))(*xs)
+    return value, grads
+
+
+def _evaluate(f: Any, xs: list[float]) -> tuple[Any, Any]:
+    """(result, error type): the dynamic engine's answer or the exception it raised."""
+    try:
+        return _dynamic(f, xs), None
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        return None, type(error)
+
+
+class TestInlineCode:
+    @pytest.mark.parametrize("op_name", ["add", "sub", "mul", "neg", "sum", "dot"])
+    @given(data=st.data())
+    def test_forward_expressions_match_the_rules(self, op_name: str, data: st.DataObject) -> None:
+        """Each forward written inline gives the rule's forward, bit for bit."""
+        arity = {"neg": 1, "add": 2, "sub": 2, "mul": 2}.get(op_name) or data.draw(
+            st.sampled_from([2, 4, 6])
+        )
+        xs = data.draw(st.lists(st.floats(), min_size=arity, max_size=arity))
+        template = _forward_template(op_name, arity)
+        assert template is not None
+        names = [f"a{i}" for i in range(arity)]
+        namespace = {**_namespace(), **dict(zip(names, xs))}
+        got = eval(template.format(*names), namespace)
+        assert _same(got, RULES[op_name].forward(*xs))
+
+    @pytest.mark.parametrize("op_name", sorted(_PARTIAL_SOURCE))
+    @given(data=st.data())
+    def test_partial_expressions_match_the_rules(self, op_name: str, data: st.DataObject) -> None:
+        """Each inline partial is the rule's partial, bit for bit, across the op's domain."""
+        arity = 1 if len(_PARTIAL_SOURCE[op_name]) == 1 else 2
+        drawn = data.draw(_DOMAIN_INPUTS.get(op_name, st.floats(-1e300, 1e300)))
+        xs = list(drawn) if isinstance(drawn, tuple) else [drawn] * arity
+        if arity == 2 and not isinstance(drawn, tuple):
+            xs[1] = data.draw(st.floats(-1e300, 1e300))
+        try:
+            out = RULES[op_name].forward(*xs)
+        except (ValueError, ZeroDivisionError):
+            assume(False)
+        names = [f"a{i}" for i in range(arity)]
+        namespace = {**_namespace(), **dict(zip(names, xs)), "out": out}
+        templates = _partial_templates(op_name, arity)
+        assert templates is not None
+        got = [eval(t.format(*names, out="out"), namespace) for t in templates]
+        want = RULES[op_name].partials(*xs, out)
+        assert all(_same(g, w) for g, w in zip(got, want))
+
+    @given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=8).filter(lambda v: len(v) % 2 == 0))
+    def test_dot_and_sum_partials_match_the_rules(self, xs: list[float]) -> None:
+        """The n-ary partials (ones for sum, the swapped halves for dot) are the rules'."""
+        names = [f"a{i}" for i in range(len(xs))]
+        namespace = dict(zip(names, xs))
+        for op_name in ("sum", "dot"):
+            out = RULES[op_name].forward(*xs)
+            templates = _partial_templates(op_name, len(xs))
+            assert templates is not None
+            got = [eval(t.format(*names, out="out"), {**namespace, "out": out}) for t in templates]
+            assert got == list(RULES[op_name].partials(*xs, out))
+
+
+class TestEqualsDynamicEngine:
+    @given(
+        expressions(n_inputs=3, max_steps=10),
+        st.lists(st.lists(bounded_floats(), min_size=3, max_size=3), min_size=2, max_size=4),
+    )
+    def test_random_graphs_at_other_points(
+        self, expression: Expression, points: list[list[float]]
+    ) -> None:
+        """Traced at one point, a random graph gives the dynamic engine's numbers at every point.
+
+        Evaluating away from the trace point flips relu, abs and leaky_relu branches.
+        """
+        cf = autograd.compile(expression)
+        traced = False
+        for xs in points:
+            want, error = _evaluate(expression, xs)
+            if error is not None:
+                if traced:
+                    with pytest.raises(error):
+                        cf.value_and_grad(*xs)
+                continue
+            traced = True
+            value, grads = cf.value_and_grad(*xs)
+            assert _close(value, want[0], VALUE_RTOL)
+            assert all(_close(g, w, GRAD_TOL) for g, w in zip(grads, want[1]))
+            assert _close(cf(*xs), want[0], VALUE_RTOL)
+            assert cf.grad(*xs) == grads
+
+    def test_relu_and_abs_branches_flip(self) -> None:
+        """relu and abs take their branch afresh on every call, as the dynamic engine does."""
+
+        def f(x: Value, y: Value) -> Value:
+            return (x * y).relu() + abs(x - y) + autograd.leaky_relu(y, 0.1)
+
+        cf = autograd.compile(f)
+        for xs in ([1.0, 2.0], [-1.0, 2.0], [3.0, -2.0], [-2.0, -3.0], [0.0, 0.0]):
+            assert cf.value_and_grad(*xs) == _dynamic(f, xs)
+
+    def test_every_built_in_op(self) -> None:
+        """A function using every primitive gives the dynamic engine's numbers."""
+
+        def f(x: Value, y: Value) -> Value:
+            a = x * y + x - y / (1.0 + y * y) + (-x)
+            b = (1.0 + x * x) ** y + abs(y).sqrt() + (2.0 + x.sin()).log() + y.cos()
+            c = x.tanh() * y.sigmoid() + x.exp() + y.relu() + x.leaky_relu(y * 0.1)
+            return autograd.sum([a, b, c, 1.0]) + autograd.dot([a, b], [c, 2.0])
+
+        cf = autograd.compile(f)
+        for xs in ([0.5, -1.5], [-0.7, 2.0], [1.3, 0.2]):
+            value, grads = cf.value_and_grad(*xs)
+            want = _dynamic(f, xs)
+            assert _close(value, want[0], VALUE_RTOL)
+            assert all(_close(g, w, GRAD_TOL) for g, w in zip(grads, want[1]))
+
+    def test_zero_gradient_is_skipped_like_backward(self) -> None:
+        """A zero upstream gradient times an infinite partial gives 0, not NaN."""
+
+        def f(x: Value) -> Value:
+            return x.sqrt() * 0.0 + x
+
+        assert autograd.compile(f).grad(0.0) == _dynamic(f, [0.0])[1] == (1.0,)
+
+    def test_domain_errors_at_call_time(self) -> None:
+        """An input outside an op's domain raises the op's own error on a compiled call."""
+        cf = autograd.compile(lambda x: x.log())
+        assert cf(1.0) == 0.0
+        with pytest.raises(ValueError, match="log is defined for x > 0"):
+            cf(-1.0)
+
+    def test_custom_op(self) -> None:
+        """A custom op runs its registered forward and partials."""
+
+        @op(derivative=lambda x, y: (y, x + 1.0), name="scaled product")
+        def scaled(x: float, y: float) -> float:
+            return x * y + y
+
+        def f(x: Value, y: Value) -> Value:
+            return scaled(x, y).tanh()
+
+        cf = autograd.compile(f)
+        assert cf.value_and_grad(0.3, -0.4) == _dynamic(f, [0.3, -0.4])
+        assert "scaled product" not in cf.source
+        assert "# a custom op" in cf.source
+
+    def test_custom_op_with_an_identifier_name(self) -> None:
+        """A custom op whose name is an identifier is named in the comment of its line."""
+
+        @op(derivative=lambda x: 2.0 * x)
+        def square_it(x: float) -> float:
+            return x * x
+
+        cf = autograd.compile(lambda x: square_it(x) + 1.0)
+        assert cf.value_and_grad(3.0) == (10.0, (6.0,))
+        assert "# square_it" in cf.source
+
+
+class TestTracing:
+    def test_comparison_on_a_traced_value_raises(self) -> None:
+        """``if x > 0`` on a traced Value raises TraceError naming the trace."""
+
+        def branchy(x: Value) -> Value:
+            y = x * 2.0
+            return y if y > 0 else -y
+
+        with pytest.raises(TraceError, match=r"compile\(branchy\) tracing 1 argument"):
+            autograd.compile(branchy)(1.0)
+
+    @pytest.mark.parametrize(
+        "use",
+        [
+            lambda v: bool(v),
+            lambda v: float(v),
+            lambda v: v < 1.0,
+            lambda v: v <= 1.0,
+            lambda v: 1.0 > v,
+            lambda v: v >= 1.0,
+            lambda v: max(v, 0.0),
+        ],
+    )
+    def test_every_conversion_raises(self, use: Any) -> None:
+        """bool(), float() and every ordering comparison on a traced Value raise."""
+
+        def f(x: Value, y: Value) -> Value:
+            use(x + y)
+            return x
+
+        with pytest.raises(TraceError, match="Python control flow"):
+            autograd.compile(f)(1.0, 2.0)
+
+    def test_comparing_constants_is_allowed(self) -> None:
+        """Closed-over Values do not depend on the inputs, so branching on them is fine."""
+        w = Value(2.0)
+
+        def f(x: Value) -> Value:
+            return x * w if w > 0 else x
+
+        assert autograd.compile(f).value_and_grad(3.0) == (6.0, (2.0,))
+
+    def test_closed_over_values_are_constants(self) -> None:
+        """A closed-over Value's data is baked in at tracing; later changes are not seen."""
+        w = Value(2.0, label="w")
+        cf = autograd.compile(lambda x: x * w)
+        assert cf.value_and_grad(3.0) == (6.0, (2.0,))
+        w.data = 5.0
+        assert cf.value_and_grad(3.0) == (6.0, (2.0,))
+
+    def test_profile_function_is_restored(self) -> None:
+        """Tracing leaves the thread's profile function as it found it, even after an error."""
+        import sys
+
+        before = sys.getprofile()
+        with pytest.raises(TraceError):
+            autograd.compile(lambda x: x * 2 if x else x)(1.0)
+        assert sys.getprofile() is before
+
+    def test_python_profile_function_is_chained(self) -> None:
+        """A profile function set in Python keeps receiving events while tracing, then returns."""
+        import sys
+
+        events: list[str] = []
+
+        def profiler(frame: Any, event: str, arg: Any) -> None:
+            events.append(event)
+
+        sys.setprofile(profiler)
+        try:
+            with pytest.raises(TraceError):
+                autograd.compile(lambda x: x * 2 if x else x)(1.0)
+            assert sys.getprofile() is profiler
+        finally:
+            sys.setprofile(None)
+        assert "call" in events
+
+    def test_cprofile_keeps_running(self) -> None:
+        """Under cProfile (a profiler installed from C) tracing works and the profiler stays on."""
+        import cProfile
+        import sys
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            installed = sys.getprofile()
+            assert autograd.compile(lambda x: x * x).grad(3.0) == (6.0,)
+            assert sys.getprofile() is installed
+        finally:
+            profiler.disable()
+
+    def test_traces_inside_no_grad(self) -> None:
+        """Tracing records the graph even when called inside no_grad."""
+        cf = autograd.compile(lambda x: x * x)
+        with no_grad():
+            assert cf.value_and_grad(3.0) == (9.0, (6.0,))
+
+    def test_arity_change_retraces(self) -> None:
+        """A call with a new number of arguments traces again; each arity keeps its program."""
+        calls: list[int] = []
+
+        def total(*xs: Value) -> Value:
+            calls.append(len(xs))
+            return autograd.sum(xs) * xs[0]
+
+        cf = autograd.compile(total)
+        assert cf.value_and_grad(2.0) == (4.0, (4.0,))
+        assert cf.value_and_grad(2.0, 3.0) == (10.0, (7.0, 2.0))
+        assert cf.value_and_grad(1.0, 1.0) == (2.0, (3.0, 1.0))
+        assert calls == [1, 2]
+        assert sorted(cf.programs) == [1, 2]
+        assert "x1" in cf.source
+
+    def test_number_result_is_a_constant(self) -> None:
+        """A function returning a number is a constant: every partial is 0."""
+        assert autograd.compile(lambda x, y: 4.0).value_and_grad(1.0, 2.0) == (4.0, (0.0, 0.0))
+
+    def test_input_as_output(self) -> None:
+        """Returning an argument gives 1 for it and 0 for the others."""
+        assert autograd.compile(lambda x, y: x).value_and_grad(5.0, 6.0) == (5.0, (1.0, 0.0))
+
+    def test_argument_checks(self) -> None:
+        """Arguments must be real numbers, not Values or strings, and f must return a number."""
+        cf = autograd.compile(lambda x: x * 2)
+        assert cf(3) == 6.0
+        with pytest.raises(TypeError, match="got a Value"):
+            cf(Value(1.0))
+        with pytest.raises(TypeError, match="got str"):
+            cf("1")
+        with pytest.raises(TypeError, match="must return a Value or a real number"):
+            autograd.compile(lambda x: "no")(1.0)
+        with pytest.raises(TypeError, match="expects a callable"):
+            autograd.compile(3)  # type: ignore[arg-type]
+
+    def test_deep_chain(self) -> None:
+        """A chain 10,000 nodes deep traces and compiles without a RecursionError."""
+
+        def chain(x: Value) -> Value:
+            for _ in range(5000):
+                x = (x * 0.999).tanh()
+            return x
+
+        assert autograd.compile(chain).value_and_grad(0.5) == _dynamic(chain, [0.5])
+
+    def test_source_before_a_call(self) -> None:
+        """Reading source before any call says that nothing was traced yet."""
+        with pytest.raises(RuntimeError, match="not been traced"):
+            _ = autograd.compile(lambda x: x).source
+
+
+class TestSource:
+    def test_is_valid_readable_python(self) -> None:
+        """The source parses, has forward then backward, and a comment with the op on each line."""
+        cf = autograd.compile(lambda x, y: (x * y + x.exp()).tanh())
+        cf(1.0, 2.0)
+        tree = ast.parse(cf.source)
+        assert [node.name for node in tree.body if isinstance(node, ast.FunctionDef)] == [
+            "forward",
+            "backward",
+        ]
+        assert "    t1 = x0 * x1  # mul" in cf.source
+        assert "    t3 = tanh_(t2)  # tanh" in cf.source
+        assert "g_x0 += x1 * g_t1" in cf.source
+
+    @given(expressions(n_inputs=2, max_steps=8), st.lists(bounded_floats(), min_size=2, max_size=2))
+    def test_random_graphs_give_valid_python(self, expression: Expression, xs: list[float]) -> None:
+        """Every generated source parses and every statement line names its op in a comment."""
+        _, error = _evaluate(expression, xs)
+        assume(error is None)
+        cf = autograd.compile(expression)
+        cf(*xs)
+        ast.parse(cf.source)
+        for line in cf.source.splitlines():
+            if line.startswith("    t"):
+                assert "  # " in line
+
+    def test_labels_never_enter_the_source(self) -> None:
+        """Labels, even ones that look like code, stay out of the generated source."""
+        w = Value(2.0, label="w\nimport os")
+
+        def f(x: Value) -> Value:
+            y = x * w
+            y.label = "'; raise SystemExit; '"
+            return y.exp()
+
+        cf = autograd.compile(f)
+        cf(1.0)
+        assert "import" not in cf.source
+        assert "SystemExit" not in cf.source
+
+    def test_non_finite_constants_are_names(self) -> None:
+        """inf and NaN constants are bound names, not literals that would not parse."""
+        big = Value(math.inf)
+        cf = autograd.compile(lambda x: (x - big).exp() + x * -2.0)
+        assert cf.value_and_grad(1.0) == (-2.0, (-2.0,))
+        assert "(-inf_)" in cf.source or "inf_" in cf.source
+        assert "(-2.0)" in cf.source
+
+
+class TestProgram:
+    def test_vector_jacobian_product(self) -> None:
+        """Seeded outputs give the seeded sum of their gradients, for the first n_wrt inputs."""
+        x, y, z = Value(0.5), Value(-1.5), Value(2.0)
+        a, b = (x * y).tanh(), x * z + y
+        program = Program([a, b, a], [x, y, z], n_wrt=2)
+        outputs, grads = program.backward(0.5, -1.5, 2.0, 1.0, 3.0, 0.5)
+        assert outputs == (a.data, b.data, a.data)
+        want = autograd.graph.gradients(a * 1.5 + b * 3.0, [x, y])
+        assert all(_close(g, w, GRAD_TOL) for g, w in zip(grads, want))
+        assert program.forward(0.5, -1.5, 2.0) == outputs
+
+    def test_inputs_must_be_distinct_leaves(self) -> None:
+        """Inputs that repeat or are not leaves are refused."""
+        x = Value(1.0)
+        with pytest.raises(ValueError, match="distinct leaf"):
+            Program([x * 2], [x, x])
+        with pytest.raises(ValueError, match="distinct leaf"):
+            Program([x * 2], [x * 3])
+
+    def test_argument_checks(self) -> None:
+        """Outputs and inputs must be Values and n_wrt must count some of the inputs."""
+        x = Value(1.0)
+        with pytest.raises(TypeError, match="outputs must be Values, got float at index 1"):
+            Program([x, 2.0], [x])  # type: ignore[list-item]
+        with pytest.raises(ValueError, match="n_wrt"):
+            Program([x * 2], [x], n_wrt=2)
+        assert Program([x * 2], [x], n_wrt=0).backward(3.0, 1.0) == ((6.0,), ())
+
+
+class TestExport:
+    def test_not_in_star_import(self) -> None:
+        """compile is autograd.compile but not in __all__, so it never shadows the builtin."""
+        assert isinstance(autograd.compile(lambda x: x), Compiled)
+        assert "compile" not in autograd.__all__
+
+
+class TestReadme:
+    def test_readme_shows_the_generated_source(self) -> None:
+        """The README's listing of generated code is what compile generates for its example."""
+        import re
+        from pathlib import Path
+
+        readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+        listing = re.search(r"```text\n(def backward.*?)```", readme, flags=re.DOTALL)
+        assert listing is not None
+        cf = autograd.compile(lambda x, y: (x * y + x.exp()).tanh())
+        cf(1.0, 2.0)
+        assert "def backward" + cf.source.split("def backward")[1] == listing.group(1)
