@@ -241,6 +241,25 @@ def bench_dag(repeats: int, quick: bool, notes: list[str]) -> list[dict[str, Any
     return rows
 
 
+def bench_compiled(repeats: int) -> list[dict[str, Any]]:
+    """autograd.compile against the dynamic engine and hand-written floats (bench_compile.py)."""
+    import bench_compile
+
+    return [
+        {
+            "workload": row["workload"],
+            "variant": row["variant"],
+            "gc": "on",
+            "unit": "ms",
+            "median": row["median_ms"],
+            "min": row["min_ms"],
+            "max": row["max_ms"],
+            "repeats": repeats,
+        }
+        for row in bench_compile.run(repeats)
+    ]
+
+
 def bench_memory(quick: bool, notes: list[str]) -> list[dict[str, Any]]:
     """Bytes per step of a chain y = y * c, as tracemalloc counts them."""
     n = 1000 if quick else 100_000
@@ -346,6 +365,22 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, float | None, str]]:
             "<= 1.5",
         ),
         ("memory: chainrule / micrograd bytes per step", ratio(mem_ours, mem_micro), "<= 0.33"),
+        (
+            "3-8-8-1 value_and_grad: dynamic / compiled",
+            ratio(
+                _find(rows, "mlp 3-8-8-1 value_and_grad", "dynamic", "on"),
+                _find(rows, "mlp 3-8-8-1 value_and_grad", "compiled", "on"),
+            ),
+            ">= 10",
+        ),
+        (
+            "moons training step: compiled / hand-written floats",
+            ratio(
+                _find(rows, "moons MLP(2,[16,16,1]) step, batch 32", "compiled", "on"),
+                _find(rows, "moons MLP(2,[16,16,1]) step, batch 32", "hand-written", "on"),
+            ),
+            "<= 3",
+        ),
     ]
 
 
@@ -438,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += bench_split(repeats, args.quick)
     rows += bench_chain(repeats, args.quick, notes)
     rows += bench_dag(repeats, args.quick, notes)
+    rows += bench_compiled(repeats)
     rows += bench_memory(args.quick, notes)
     checks = targets(rows)
     info = machine()
