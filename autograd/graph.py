@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["backward", "gradients", "topological_order"]
 
+_current_mode = mode._mode.get  # the ContextVar's own get: no Python frame
 _PARENTS_DONE = object()  # stack marker: every parent of the node below it is placed
 
 
@@ -31,20 +32,27 @@ def topological_order(root: Value) -> list[Value]:
     # its parents have been placed, and the node is placed next. (A marker instead
     # of (node, flag) pairs saves a tuple per push: about 10% of the sort.)
     stack: list[Any] = [root]
+    push, pop, place, expand, done = (
+        stack.append,
+        stack.pop,
+        order.append,
+        expanded.add,
+        _PARENTS_DONE,
+    )
     while stack:
-        node = stack.pop()
-        if node is _PARENTS_DONE:
-            order.append(stack.pop())
+        node = pop()
+        if node is done:
+            place(pop())
             continue
         if node in expanded:  # reached again through another child
             continue
-        expanded.add(node)
-        stack.append(node)
-        stack.append(_PARENTS_DONE)
+        expand(node)
+        push(node)
+        push(done)
         for parent in node._args:
             # Constant operands are stored as plain floats; everything else is a Value.
             if type(parent) is not float and parent not in expanded:
-                stack.append(parent)
+                push(parent)
     return order
 
 
@@ -61,7 +69,7 @@ def backward(root: Value, seed: float) -> None:
         if node._args:
             node.grad = 0.0
     root.grad += seed
-    if mode.current().anomaly:
+    if _current_mode().anomaly:
         _backward_checked(order)
         return
     rules = RULES
