@@ -45,7 +45,10 @@ def _real(where: str, name: str, value: object, minimum: float | None = None) ->
     """``value`` as a finite float (>= ``minimum`` when given); bool is rejected."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a real number, got {type(value).__name__}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float: reported as not finite below
+        number = math.inf
     if not math.isfinite(number) or (minimum is not None and number < minimum):
         bound = "" if minimum is None else f" >= {minimum}"
         raise ValueError(f"{where}: {name} must be a finite number{bound}, got {value!r}")

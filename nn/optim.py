@@ -32,11 +32,22 @@ __all__ = [
 ]
 
 
+def _as_float(value: float) -> float:
+    """``float(value)``, with an int too large for a float as inf."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
 def _hyper(where: str, name: str, value: object, *, below_one: bool = False) -> float:
     """``value`` as a finite float >= 0 (and < 1 if ``below_one``), else ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{where}: {name} must be a real number, got {type(value).__name__}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float: reported as not finite below
+        number = math.inf
     if not math.isfinite(number) or number < 0.0 or (below_one and number >= 1.0):
         bound = "in [0, 1)" if below_one else "a finite number >= 0"
         raise ValueError(f"{where}: {name} must be {bound}, got {value!r}")
@@ -76,6 +87,8 @@ class Optimizer:
 
     _HYPERPARAMETERS: ClassVar[tuple[str, ...]] = ("lr",)
     _STATE: ClassVar[tuple[str, ...]] = ()
+    #: State that is a running mean of squares or a sum of them, so never negative.
+    _NON_NEGATIVE: ClassVar[frozenset[str]] = frozenset({"exp_avg_sq", "square_avg", "sum"})
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         where = type(self).__name__
@@ -174,19 +187,26 @@ class Optimizer:
         if not isinstance(hyper, Mapping) or set(hyper) != set(self._HYPERPARAMETERS):
             raise ValueError(f"{where}: hyperparameters must be {list(self._HYPERPARAMETERS)}")
         count = state_dict["step_count"]
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(f"{where}: step_count must be an int >= 0, got {count!r}")
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count < 2**53:
+            raise ValueError(f"{where}: step_count must be an int in [0, 2**53), got {count!r}")
         entries = state_dict["state"]
         if not isinstance(entries, list) or len(entries) != len(self.params):
             raise ValueError(f"{where}: state must be a list with one entry per parameter")
         for index, entry in enumerate(entries):
-            if not isinstance(entry, Mapping) or not set(entry) <= set(self._STATE):
-                raise ValueError(f"{where}: state[{index}] may only hold {list(self._STATE)}")
+            # An entry is empty (the parameter has not been stepped yet) or complete.
+            if not isinstance(entry, Mapping) or (entry and set(entry) != set(self._STATE)):
+                raise ValueError(
+                    f"{where}: state[{index}] must be empty or hold exactly {list(self._STATE)}"
+                )
             for key, value in entry.items():
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     raise ValueError(f"{where}: state[{index}][{key!r}] is not a number")
-                if not math.isfinite(value):
+                if not math.isfinite(_as_float(value)):
                     raise ValueError(f"{where}: state[{index}][{key!r}] is not finite")
+                if key in self._NON_NEGATIVE and value < 0:
+                    raise ValueError(
+                        f"{where}: state[{index}][{key!r}] must be >= 0, got {value!r}"
+                    )
         # Check the hyperparameters by building an optimizer with them, then copy.
         check = type(self)([Value(0.0)], **self._to_arguments(hyper))
         for name in self._HYPERPARAMETERS:
@@ -422,7 +442,8 @@ class RMSprop(Optimizer):
             v = state["square_avg"] = alpha * state["square_avg"] + (1.0 - alpha) * g * g
             if self.centered:
                 a = state["grad_avg"] = alpha * state["grad_avg"] + (1.0 - alpha) * g
-                denominator = math.sqrt(v - a * a) + eps
+                # v - a*a is a variance; rounding can make it a hair below 0.
+                denominator = math.sqrt(max(v - a * a, 0.0)) + eps
             else:
                 denominator = math.sqrt(v) + eps
             if mu:

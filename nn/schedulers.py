@@ -29,7 +29,10 @@ def _positive_int(where: str, name: str, value: object) -> int:
 def _factor(where: str, name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{where}: {name} must be a real number, got {type(value).__name__}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float: reported as not finite below
+        number = math.inf
     if not math.isfinite(number) or number < 0.0:
         raise ValueError(f"{where}: {name} must be a finite number >= 0, got {value!r}")
     return number

@@ -260,7 +260,7 @@ def _architecture(architecture: object) -> tuple[str, dict[str, Any]]:
     if not isinstance(architecture, dict):
         raise _Invalid(f"architecture must be an object, got {_kind(architecture)}")
     kind = architecture.get("type")
-    if kind not in _FIELDS:
+    if not isinstance(kind, str) or kind not in _FIELDS:
         raise _Invalid(f"architecture type {kind!r} is not one of {list(_FIELDS)}")
     fields = _FIELDS[kind]
     _exact_keys(f"the {kind} architecture", architecture, ["type", *fields])
@@ -274,7 +274,7 @@ def _architecture(architecture: object) -> tuple[str, dict[str, Any]]:
             if not isinstance(value, list) or not value:
                 raise _Invalid(f"{where} must be a non-empty array of sizes, got {_kind(value)}")
             arguments[name] = [_size(f"{where}[{i}]", v) for i, v in enumerate(value)]
-        elif value not in _ACTIVATIONS or not isinstance(value, str):
+        elif not isinstance(value, str) or value not in _ACTIVATIONS:
             raise _Invalid(f"{where} must be one of {list(_ACTIVATIONS)}, got {value!r}")
         else:
             arguments[name] = value

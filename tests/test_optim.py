@@ -301,3 +301,64 @@ class TestClipGradNorm:
         """max_norm must be a finite number > 0."""
         with pytest.raises(ValueError, match="max_norm"):
             clip_grad_norm([Value(0.0)], max_norm)
+
+
+_ADAM_HYPER = {"lr": 0.1, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0}
+
+
+class TestStateChecks:
+    @pytest.mark.parametrize(
+        ("entry", "message"),
+        [
+            ({"exp_avg": 0.5}, "exactly"),
+            ({"exp_avg": 0.5, "exp_avg_sq": -0.25}, ">= 0"),
+            ({"exp_avg": 10**400, "exp_avg_sq": 1.0}, "not finite"),
+        ],
+    )
+    def test_incomplete_or_impossible_state_is_refused(
+        self, entry: dict[str, float], message: str
+    ) -> None:
+        """An incomplete entry, a negative mean of squares or a huge number is refused."""
+        w = Value(1.0)
+        opt = Adam([w], lr=0.1)
+        state = {
+            "type": "Adam",
+            "hyperparameters": _ADAM_HYPER,
+            "step_count": 3,
+            "state": [entry],
+        }
+        with pytest.raises(ValueError, match=message):
+            opt.load_state_dict(state)
+        assert opt.step_count == 0 and opt.state == {}
+
+    def test_empty_entry_is_allowed(self) -> None:
+        """An empty entry (a parameter not stepped yet) is a valid state."""
+        opt = Adam([Value(1.0)], lr=0.1)
+        opt.load_state_dict(
+            {"type": "Adam", "hyperparameters": _ADAM_HYPER, "step_count": 0, "state": [{}]}
+        )
+        assert opt.state == {}
+
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda: SGD([Value(1.0)], lr=10**400),
+            lambda: clip_grad_norm([Value(1.0)], 10**400),
+        ],
+    )
+    def test_huge_ints_are_value_errors(self, build: Callable[[], object]) -> None:
+        """An int too large for a float is reported as a ValueError naming it, not OverflowError."""
+        with pytest.raises(ValueError, match="finite"):
+            build()
+
+
+class TestCenteredRMSprop:
+    def test_constant_gradient_never_takes_sqrt_of_a_negative(self) -> None:
+        """With a steady gradient the centred variance rounds to ~0, never raising a math error."""
+        a, b = Value(0.0), Value(0.0)
+        opt = RMSprop([a, b], lr=0.01, alpha=0.5, centered=True)
+        for _ in range(200):
+            a.grad, b.grad = 0.1, 0.7
+            opt.step()
+        assert opt.step_count == 200
+        assert math.isfinite(a.data) and math.isfinite(b.data)

@@ -269,3 +269,23 @@ class TestBrokenFiles:
         """A missing file raises FileNotFoundError."""
         with pytest.raises(FileNotFoundError):
             nn.load(tmp_path / "none.json")
+
+
+class TestWrongTypesInArchitecture:
+    @pytest.mark.parametrize(
+        ("field", "bad"),
+        [
+            ("type", ["MLP"]),
+            ("type", {}),
+            ("activation", ["relu"]),
+            ("output_activation", {"a": 1}),
+        ],
+    )
+    def test_unhashable_fields_are_value_errors(
+        self, tmp_path: Path, field: str, bad: object
+    ) -> None:
+        """A list or dict where a name belongs is reported as a ValueError, not a TypeError."""
+        document = _document(MLP(2, [3, 1], seed=0))
+        document["architecture"][field] = bad
+        with pytest.raises(ValueError, match=field if field != "type" else "type"):
+            nn.load(_write(tmp_path / "m.json", document))
