@@ -107,6 +107,9 @@ def _partial_templates(op: str, n_args: int) -> tuple[str, ...] | None:
 
 def _literal(x: float) -> str:
     """A float as source: its repr, in parentheses when negative; names for inf and NaN."""
+    # float() first: a closed-over Value's data may have been set to a NumPy scalar or
+    # a float subclass, whose repr is not a plain number (or not even safe source).
+    x = float(x)
     if math.isnan(x):
         return "nan_"
     if math.isinf(x):
@@ -126,6 +129,9 @@ _GUARDED: dict[CodeType, str] = {
     Value.__gt__.__code__: "a > comparison",
     Value.__ge__.__code__: "a >= comparison",
 }
+
+
+_SWITCH_ENTER = mode._ModeSwitch.__enter__.__code__
 
 
 class _Dependence:
@@ -183,21 +189,35 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
         autograd.compiler.TraceError: demo: bool() on a traced Value ...
     """
     depends = _Dependence(inputs)
+    # The first error, kept because f may catch it: a profile function that raises
+    # is removed by CPython, so nothing later in the trace would be checked.
+    errors: list[TraceError] = []
 
     def check(frame: FrameType, event: str, arg: Any) -> None:
         if event != "call":
             return
+        if frame.f_code is _SWITCH_ENTER and isinstance(frame.f_locals.get("self"), mode.no_grad):
+            errors.append(
+                TraceError(
+                    f"{name}: no_grad inside a function being compiled; the values made "
+                    "inside it would be frozen at their traced numbers"
+                )
+            )
+            raise errors[-1]
         what = _GUARDED.get(frame.f_code)
         if what is None:
             return
         local = frame.f_locals
         if depends(local.get("self")) or depends(local.get("other")):
-            raise TraceError(
-                f"{name}: {what} on a traced Value while tracing; Python control flow "
-                "that depends on an input would be frozen into the compiled code. "
-                "Use an op that branches inside (relu, abs, leaky_relu) or call the "
-                "function without compiling it."
+            errors.append(
+                TraceError(
+                    f"{name}: {what} on a traced Value while tracing; Python control flow "
+                    "that depends on an input would be frozen into the compiled code. "
+                    "Use an op that branches inside (relu, abs, leaky_relu) or call the "
+                    "function without compiling it."
+                )
             )
+            raise errors[-1]
 
     previous = sys.getprofile()
     # A profile function written in Python is called first and restored after; a
@@ -209,6 +229,8 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
         sys.setprofile(hook)
     try:
         yield
+        if errors:  # f caught the error and went on: the trace is still not valid
+            raise errors[0]
     finally:
         if guard:
             sys.setprofile(previous)

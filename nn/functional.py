@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import autograd
-from autograd import Scalar, Value
+from autograd import Scalar
 
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "tanh"]
 
 
 def _data(x: Scalar) -> float:
-    return x.data if isinstance(x, Value) else float(x)
+    # float(x), not x.data: autograd.compile notices float() on a traced Value and
+    # refuses to freeze this data-dependent choice into compiled code.
+    return float(x)
 
 
 def _check(where: str, xs: Sequence[Scalar]) -> None:

@@ -33,7 +33,9 @@ _SMALLEST_UNCLAMPED = math.exp(LOG_CLAMP)
 
 
 def _data(x: Scalar) -> float:
-    return x.data if isinstance(x, Value) else float(x)
+    # float(x), not x.data: autograd.compile notices float() on a traced Value and
+    # refuses to freeze this data-dependent choice into compiled code.
+    return float(x)
 
 
 def _sequence(where: str, name: str, xs: object) -> Sequence[object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import math
 import struct
 from typing import Any
@@ -461,3 +462,43 @@ class TestReadme:
         cf = autograd.compile(lambda x, y: (x * y + x.exp()).tanh())
         cf(1.0, 2.0)
         assert "def backward" + cf.source.split("def backward")[1] == listing.group(1)
+
+
+class TestReviewRegressions:
+    def test_no_grad_inside_a_compiled_function_is_refused(self) -> None:
+        """no_grad inside f would freeze values at their traced numbers: it raises TraceError."""
+
+        def f(x: Value) -> Value:
+            with no_grad():
+                y = x * 2.0
+            return x + y
+
+        with pytest.raises(TraceError, match="no_grad"):
+            autograd.compile(f)(1.0)
+
+    def test_a_caught_trace_error_still_fails_the_trace(self) -> None:
+        """f catching the TraceError does not let a branch on a traced Value through."""
+
+        def f(x: Value) -> Value:
+            with contextlib.suppress(TraceError):
+                bool(x)
+            return x * 2.0 if x > 0 else -x
+
+        with pytest.raises(TraceError, match="bool"):
+            autograd.compile(f)(1.0)
+
+    def test_library_code_that_branches_on_data_refuses_to_compile(self) -> None:
+        """nn.functional's max shift reads the numbers: compiling it raises, never freezes."""
+        import nn
+
+        with pytest.raises(TraceError, match="float"):
+            autograd.compile(lambda a, b: nn.functional.logsumexp([a, b]))(800.0, 800.0)
+
+    def test_constants_that_are_not_plain_floats_are_written_as_floats(self) -> None:
+        """A closed-over Value whose data is a NumPy scalar becomes a plain float literal."""
+        np = pytest.importorskip("numpy")
+        c = Value(1.0)
+        c.data = np.float64(2.5)
+        cf = autograd.compile(lambda x: x * c)
+        assert cf(2.0) == 5.0
+        assert "np." not in cf.source and "float64" not in cf.source
