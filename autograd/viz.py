@@ -184,7 +184,7 @@ def draw_graph(
         lines.append(f"o{i} [label=<{_op_text(node._op)}> {_OP_NODE}]\n")
         edges.append(f"o{i} -> v{i}\n")
         partials = _local_grads(node) if show_local_grad else None
-        hidden = 0
+        hidden: dict[int, None] = {}  # the cut-off operands, each counted once (x * x)
         for k, arg in enumerate(node._args):
             if type(arg) is float:
                 # A constant is drawn as a bare number beside its operation rather
@@ -195,12 +195,12 @@ def draw_graph(
                 continue
             j = index.get(arg)  # type: ignore[arg-type]
             if j is None:
-                hidden += 1
+                hidden[id(arg)] = None
                 continue
             factor = "" if partials is None else f' [label="\u00d7{_number(partials[k])}"]'
             edges.append(f"v{j} -> o{i}{factor}\n")
         if hidden:
-            more = f"... {hidden} more input{'s' if hidden > 1 else ''}"
+            more = f"... {len(hidden)} more input{'s' if len(hidden) > 1 else ''}"
             lines.append(f"h{i} [label=<{more}> {_HIDDEN_NODE}]\n")
             edges.append(f"h{i} -> o{i} [style=dashed]\n")
 
@@ -279,8 +279,8 @@ def _local_grads(node: Value) -> tuple[float, ...] | None:
         return None
     try:
         return tuple(float(p) for p in rule.partials(*node._ctx, node.data))
-    except (ArithmeticError, ValueError):  # a partial that overflows is left unlabelled
-        return None
+    except Exception:  # a partial that overflows, or a custom op's failing derivative:
+        return None  # the drawing still works, those edges are left unlabelled
 
 
 def _clustered(by_scope: dict[tuple[str, ...], list[str]]) -> list[str]:

@@ -617,3 +617,12 @@ class TestReadmeImage:
         assert len(value_nodes(svg)) == 12
         committed = ET.parse(DOCS_IMAGE).getroot()
         assert sorted(texts(committed)) == sorted(texts(svg)), "run `make docs-image`"
+
+
+class TestCutCounting:
+    def test_an_operand_used_twice_counts_once_in_the_cut(self) -> None:
+        """When x * x loses x to the cut, the marker says one more input, not two."""
+        x = Value(2.0)
+        source = draw_graph(x * x, max_nodes=1).source
+        assert "1 more input" in source
+        assert "2 more inputs" not in source
