@@ -132,8 +132,14 @@ class LRScheduler:
         epoch = state["last_epoch"]
         if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
             raise ValueError(f"{where}: last_epoch must be an int >= 0, got {epoch!r}")
+        previous = self.base_lr, self.last_epoch
         self.base_lr, self.last_epoch = base_lr, epoch
-        self.optimizer.lr = self.get_lr()
+        try:
+            lr = self.get_lr()  # LambdaLR's function may refuse this epoch
+        except Exception:
+            self.base_lr, self.last_epoch = previous  # all or nothing
+            raise
+        self.optimizer.lr = lr
 
 
 class StepLR(LRScheduler):

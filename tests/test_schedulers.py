@@ -73,3 +73,14 @@ class TestSchedules:
         """Bad scheduler arguments raise ValueError naming them."""
         with pytest.raises(ValueError, match=name):
             make(SGD([Value(0.0)], lr=1.0))  # type: ignore[operator]
+
+
+class TestLoadIsAllOrNothing:
+    def test_lambda_refusing_the_epoch_leaves_the_scheduler_unchanged(self) -> None:
+        """If lr_lambda fails at the loaded epoch, the scheduler and the rate stay as they were."""
+        opt = SGD([Value(0.0)], lr=1.0)
+        scheduler = LambdaLR(opt, lambda epoch: 1.0 if epoch < 5 else float("nan"))
+        before = (scheduler.state_dict(), opt.lr)
+        with pytest.raises(ValueError):
+            scheduler.load_state_dict({"base_lr": 2.0, "last_epoch": 7})
+        assert (scheduler.state_dict(), opt.lr) == before
