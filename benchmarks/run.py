@@ -45,6 +45,20 @@ def _available(variant: str) -> str | None:
     return None
 
 
+def _installed(
+    workload: str, makers: dict[str, Callable[[Any], Any]], argument: Any, notes: list[str]
+) -> dict[str, Any]:
+    """Each variant whose library imports, made from ``argument``; a note for each one skipped."""
+    variants = {}
+    for name, make in makers.items():
+        note = _available(name)
+        if note:
+            notes.append(f"{workload}, {name}: {note}")
+            continue
+        variants[name] = make(argument)
+    return variants
+
+
 def _time_once(fn: Callable[[], Any], gc_on: bool) -> float:
     """Seconds for one call, with the cyclic GC on (interpreter defaults) or off."""
     gc.collect()
@@ -95,13 +109,7 @@ def _row(
 def bench_mlp(repeats: int, quick: bool, notes: list[str]) -> list[dict[str, Any]]:
     """One training step of micrograd's demo in every library."""
     n = 10 if quick else workloads.MLP_SAMPLES
-    variants = {}
-    for name, setup in workloads.MLP_VARIANTS.items():
-        note = _available(name)
-        if note:
-            notes.append(f"mlp step, {name}: {note}")
-            continue
-        variants[name] = setup(n)
+    variants = _installed("mlp step", workloads.MLP_VARIANTS, n, notes)
     rows = []
     for gc_on in (True, False):
         slow = {"micrograd", "torch scalar"}
@@ -226,13 +234,7 @@ def bench_chain(repeats: int, quick: bool, notes: list[str]) -> list[dict[str, A
 def bench_dag(repeats: int, quick: bool, notes: list[str]) -> list[dict[str, Any]]:
     """A random DAG with fan-out, forward and backward together."""
     steps = workloads.random_dag(200 if quick else 5000)
-    variants = {}
-    for name, make in workloads.DAG_VARIANTS.items():
-        note = _available(name)
-        if note:
-            notes.append(f"random dag, {name}: {note}")
-            continue
-        variants[name] = make(steps)
+    variants = _installed("random dag", workloads.DAG_VARIANTS, steps, notes)
     rows = []
     for gc_on in (True, False):
         times = _interleaved(variants, repeats, gc_on)
