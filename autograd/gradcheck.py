@@ -17,7 +17,9 @@ class GradcheckError(AssertionError):
     """Raised by :func:`gradcheck` when an analytic gradient disagrees with finite differences."""
 
 
-def _float_result(f: Callable[..., object], args: list[Value]) -> tuple[float, Value | None]:
+def _float_result(
+    f: Callable[..., object], args: list[Value], where: str = "gradcheck"
+) -> tuple[float, Value | None]:
     """Call ``f`` and return its number and, if it returned a Value, that Value."""
     out = f(*args)
     if isinstance(out, Value):
@@ -25,7 +27,7 @@ def _float_result(f: Callable[..., object], args: list[Value]) -> tuple[float, V
     number = _real(out)
     if number is None:
         raise TypeError(
-            f"gradcheck: f must return a Value or a real number, got {type(out).__name__}"
+            f"{where}: f must return a Value or a real number, got {type(out).__name__}"
         )
     return number, None
 
@@ -191,7 +193,7 @@ def gradgradcheck(
     def first_derivatives(point: list[float], create_graph: bool) -> tuple[list[Value], list[Any]]:
         leaves = [Value(x) for x in point]
         with enable_grad():
-            _, out = _float_result(f, leaves)
+            _, out = _float_result(f, leaves, "gradgradcheck")
         if out is None:
             zero: Any = Value(0.0) if create_graph else 0.0
             return leaves, [zero] * len(leaves)

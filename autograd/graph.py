@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 __all__ = ["backward", "gradients", "topological_order"]
 
-_current_mode = mode._mode.get  # the ContextVar's own get: no Python frame
 _PARENTS_DONE = object()  # stack marker: every parent of the node below it is placed
 
 
@@ -66,7 +65,7 @@ def backward(root: Value, seed: float) -> None:
         if node._args:
             node.grad = 0.0
     root.grad += seed
-    if _current_mode().anomaly:
+    if mode.current().anomaly:
         _backward_checked(order)
         return
     rules = RULES

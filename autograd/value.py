@@ -353,7 +353,7 @@ def _type_message(where: str, x: object) -> str:
 # --- node creation: the hot path ----------------------------------------------
 
 _new_value = object.__new__
-_current_mode = mode._mode.get  # the ContextVar's own get: no Python frame per node
+_current_mode = mode.current
 _DEFAULT_MODE = mode.DEFAULT
 
 
