@@ -6,18 +6,18 @@ can be *traced* once: called on Values, its graph is turned into Python source,
 one line per node, for the forward pass and for the reverse sweep over plain
 floats. That source is compiled with Python's own :func:`compile` and reused.
 
-The generated code computes exactly what the dynamic engine computes:
+Everything the generated code knows about an op comes from its row of
+:data:`autograd.rules.RULES`, so it computes exactly what the dynamic engine computes:
 
-* forwards of ``add sub mul neg`` are the operators; every other forward is a
-  call of the op's row in :data:`autograd.rules.RULES` (``t5 = exp_(t3)``), so
-  domain checks, overflow handling and the branches inside ``relu``, ``abs``,
-  ``leaky_relu`` and ``pow`` run on every call;
-* simple partials are written inline (``g_x0 += x1 * g_t2`` for ``mul``), each
-  one the same float expression as its rule (a test holds them equal); ``pow``
-  and ``@autograd.op`` ops call their rule's ``partials``;
-* gradients accumulate in the same order as :func:`autograd.graph.gradients`,
-  and a node whose gradient is exactly 0 is skipped (``if g_t5:``) wherever its
-  partials could be infinite, as ``backward()`` does.
+* a row's ``code`` spells its forward as source (``t2 = t1 + t0``); rows without
+  it are called (``t5 = exp_(t3)``), so domain checks, overflow handling and the
+  branches inside ``relu``, ``abs``, ``max`` and ``pow`` run on every call;
+* a row's ``code_vjp`` spells its chain rule inline (``g_x0 += x1 * g_t2`` for
+  ``mul``), the same float expression as its ``vjp`` (a test holds them equal);
+  rows without it, and ``@autograd.op`` ops, call their ``vjp``;
+* gradients accumulate in the same order as :func:`autograd.gradients`, and a
+  node whose gradient is exactly 0 is skipped (``if g_t5:``) unless its row says
+  its local derivatives are ``finite``, as ``backward()`` does.
 
 Only the op table's code goes into the source: labels and other strings never
 do, and a custom op's name appears in a comment only when it is an identifier.
@@ -35,8 +35,8 @@ from typing import Any
 
 from . import mode
 from .graph import topological_order
-from .rules import BUILT_IN_OPS, RULES
-from .value import Value, _real, _type_message
+from .rules import BUILT_IN_OPS, RULES, Rule
+from .value import Value, as_number, number_type_message
 
 __all__ = ["Compiled", "Program", "TraceError", "compile", "tracing"]
 
@@ -45,64 +45,7 @@ class TraceError(RuntimeError):
     """Python control flow depended on a traced Value, which a trace cannot follow."""
 
 
-# --- what each op looks like as source ------------------------------------------
-
-#: Forwards written as operators; every other op calls its rule's forward function.
-_FORWARD_SOURCE: dict[str, str] = {
-    "add": "{0} + {1}",
-    "sub": "{0} - {1}",
-    "mul": "{0} * {1}",
-    "neg": "-{0}",
-}
-
-
-def _forward_template(op: str, n_args: int) -> str | None:
-    """The forward of ``op`` as an expression over ``{i}``, or None to call the rule.
-
-    ``sum`` and ``dot`` call the builtin ``sum`` on a tuple, as their rules do on an
-    iterator, so the float result is the same on every Python (3.12 made ``sum``
-    of floats compensated).
-    """
-    if op == "sum":
-        return f"sum({_tuple([f'{{{i}}}' for i in range(n_args)])}, 0.0)"
-    if op == "dot":
-        half = n_args // 2
-        return f"sum({_tuple([f'{{{i}}} * {{{i + half}}}' for i in range(half)])}, 0.0)"
-    return _FORWARD_SOURCE.get(op)
-
-
-#: ``d out / d input_i`` as float expressions over the inputs ``{i}`` and ``{out}``,
-#: each the same arithmetic as the op's rule (tests/test_compile.py holds them equal).
-_PARTIAL_SOURCE: dict[str, tuple[str, ...]] = {
-    "add": ("1.0", "1.0"),
-    "sub": ("1.0", "-1.0"),
-    "mul": ("{1}", "{0}"),
-    "div": ("(1.0 / {1})", "(-{out} / {1})"),
-    "neg": ("-1.0",),
-    "abs": ("(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0)",),
-    "exp": ("{out}",),
-    "log": ("(1.0 / {0})",),
-    "sqrt": ("(inf_ if {out} == 0.0 else 0.5 / {out})",),
-    "sin": ("cos_({0})",),
-    "cos": ("-sin_({0})",),
-    "tanh": ("(1.0 - {out} * {out})",),
-    "sigmoid": ("{out} * (1.0 - {out})",),
-    "relu": ("(1.0 if {0} > 0.0 else 0.0)",),
-    "leaky_relu": ("(1.0 if {0} > 0.0 else {1})", "(0.0 if {0} > 0.0 else {0})"),
-}
-
-#: Ops whose partials are finite for every input, so a zero gradient needs no skip test.
-_FINITE_PARTIALS = frozenset({"add", "sub", "neg", "sum", "abs", "relu"})
-
-
-def _partial_templates(op: str, n_args: int) -> tuple[str, ...] | None:
-    """The inline partials of ``op`` for ``n_args`` inputs, or None to call the rule."""
-    if op == "sum":
-        return ("1.0",) * n_args
-    if op == "dot":  # d/dx_i = y_i and d/dy_i = x_i: the two halves swap
-        half = n_args // 2
-        return tuple(f"{{{(i + half) % n_args}}}" for i in range(n_args))
-    return _PARTIAL_SOURCE.get(op)
+# --- source -----------------------------------------------------------------------
 
 
 def _literal(x: float) -> str:
@@ -131,7 +74,7 @@ _GUARDED: dict[CodeType, str] = {
 }
 
 
-_SWITCH_ENTER = mode._ModeSwitch.__enter__.__code__
+_SWITCH_ENTER = mode.no_grad.__enter__.__code__  # shared by the mode switches
 
 
 class _Dependence:
@@ -150,12 +93,12 @@ class _Dependence:
             if top in known:
                 stack.pop()
                 continue
-            pending = [a for a in top._args if type(a) is not float and a not in known]
+            pending = [a for a in top.operands if type(a) is not float and a not in known]
             if pending:
                 stack.extend(pending)  # type: ignore[arg-type]
                 continue
             stack.pop()
-            known[top] = any(type(a) is not float and known[a] for a in top._args)  # type: ignore[index]
+            known[top] = any(type(a) is not float and known[a] for a in top.operands)  # type: ignore[index]
         return known[node]
 
 
@@ -224,17 +167,16 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
     # profiler installed from C (cProfile) cannot be restored, so it is left alone.
     guard = previous is None or callable(previous)
     hook = check if previous is None else _chained(previous, check)
-    token = mode._mode.set(mode.DEFAULT)  # record nodes, even inside no_grad
     if guard:
         sys.setprofile(hook)
     try:
-        yield
+        with mode.default_mode():  # record nodes, even inside no_grad
+            yield
         if errors:  # f caught the error and went on: the trace is still not valid
             raise errors[0]
     finally:
         if guard:
             sys.setprofile(previous)
-        mode._mode.reset(token)
 
 
 def _chained(first: Any, then: Callable[[FrameType, str, Any], None]) -> Callable[..., None]:
@@ -290,7 +232,7 @@ class Program:
                     raise TypeError(
                         f"Program {where} must be Values, got {type(v).__name__} at index {index}"
                     )
-        if len(set(inputs)) != len(inputs) or any(x._op for x in inputs):
+        if len(set(inputs)) != len(inputs) or any(x.rule is not None for x in inputs):
             raise ValueError("Program inputs must be distinct leaf Values")
         self.n_inputs = len(inputs)
         self.n_outputs = len(outputs)
@@ -309,12 +251,12 @@ class Program:
 
 
 def _namespace() -> dict[str, Any]:
-    """The names generated code may use: each rule's forward and partials, inf and NaN."""
+    """The names generated code may use: each built-in row's forward and vjp, inf and NaN."""
     namespace: dict[str, Any] = {"__builtins__": {}, "inf_": math.inf, "nan_": math.nan}
     namespace["sum"] = builtins.sum
     for op in BUILT_IN_OPS:
         namespace[f"{op}_"] = RULES[op].forward
-    namespace["pow_d"] = RULES["pow"].partials
+        namespace[f"{op}_vjp"] = RULES[op].vjp
     return namespace
 
 
@@ -323,8 +265,8 @@ class _Generator:
 
     def __init__(self, outputs: Sequence[Value], inputs: Sequence[Value], n_wrt: int) -> None:
         self.names: dict[Value, str] = {x: f"x{i}" for i, x in enumerate(inputs)}
-        self.custom: dict[str, str] = {}  # custom op name -> its name in the namespace
-        self.bindings: dict[str, Any] = {}  # the custom ops' rules, by those names
+        self.custom: dict[Rule, str] = {}  # a custom op's row -> its name in the namespace
+        self.bindings: dict[str, Any] = {}  # the custom ops' functions, by those names
         self.assigned: set[Value] = set()  # the gradients written so far
         order: list[Value] = []
         seen: set[Value] = set()
@@ -333,13 +275,13 @@ class _Generator:
                 if node not in seen:
                     seen.add(node)
                     order.append(node)
-        interior = [node for node in order if node._op]
+        interior = [node for node in order if node.rule is not None]
         for k, node in enumerate(interior):
             self.names[node] = f"t{k}"
         # Nodes that need a gradient: the wrt inputs and anything computed from them.
         active: set[Value] = set(inputs[:n_wrt])
         for node in interior:
-            if any(type(a) is not float and a in active for a in node._args):
+            if any(type(a) is not float and a in active for a in node.operands):
                 active.add(node)
         params = ", ".join(f"x{i}" for i in range(len(inputs)))
         forward = [self._forward_line(node) for node in interior]
@@ -367,30 +309,29 @@ class _Generator:
         name = self.names.get(a)  # type: ignore[arg-type]
         return _literal(a.data) if name is None else name  # type: ignore[union-attr]
 
-    def _function(self, op: str) -> str:
-        """The namespace name of an op's forward; custom ops get a numbered one."""
-        if op in BUILT_IN_OPS:
-            return f"{op}_"
-        if op not in self.custom:
+    def _function(self, rule: Rule) -> str:
+        """The namespace name of a row's forward (its vjp adds ``vjp``); custom ops are numbered."""
+        if rule.name in BUILT_IN_OPS:
+            return f"{rule.name}_"
+        if rule not in self.custom:
             name = f"op{len(self.custom)}_"
-            self.custom[op] = name
-            rule = RULES[op]
-            self.bindings[name], self.bindings[name + "d"] = rule.forward, rule.partials
-        return self.custom[op]
+            self.custom[rule] = name
+            self.bindings[name], self.bindings[name + "vjp"] = rule.forward, rule.vjp
+        return self.custom[rule]
 
-    def _comment(self, op: str) -> str:
-        if op in BUILT_IN_OPS or op.isidentifier():
-            return op
+    def _comment(self, rule: Rule) -> str:
+        if rule.name in BUILT_IN_OPS or rule.name.isidentifier():
+            return rule.name
         return "a custom op"
 
     def _forward_line(self, node: Value) -> str:
-        args = [self._operand(a) for a in node._args]
-        template = _forward_template(node._op, len(args))
-        if template is not None:
-            expression = template.format(*args)
+        rule: Rule = node.rule  # type: ignore[assignment]
+        args = [self._operand(a) for a in node.operands]
+        if rule.code is not None:
+            expression = rule.code(*args)
         else:
-            expression = f"{self._function(node._op)}({', '.join(args)})"
-        return f"    {self.names[node]} = {expression}  # {self._comment(node._op)}"
+            expression = f"{self._function(rule)}({', '.join(args)})"
+        return f"    {self.names[node]} = {expression}  # {self._comment(rule)}"
 
     def _backward_lines(
         self, outputs: Sequence[Value], interior: list[Value], active: set[Value]
@@ -409,21 +350,20 @@ class _Generator:
         return lines
 
     def _node_backward(self, node: Value, active: set[Value], assigned: set[Value]) -> list[str]:
+        rule: Rule = node.rule  # type: ignore[assignment]
         name = self.names[node]
         g = f"g_{name}"
-        args = [self._operand(a) for a in node._args]
-        templates = _partial_templates(node._op, len(args))
-        if templates is None:  # call the rule: pow and custom ops
-            fn = "pow_d" if node._op == "pow" else self._function(node._op) + "d"
-            partials = [f"d_{name}[{i}]" for i in range(len(args))]
-            setup = [f"d_{name} = {fn}({', '.join([*args, name])})"]
-        else:
-            partials = [t.format(*args, out=name) for t in templates]
+        args = [self._operand(a) for a in node.operands]
+        if rule.code_vjp is not None:
+            contributions = list(rule.code_vjp(g, *args, name))
             setup = []
-        guarded = node._op not in _FINITE_PARTIALS
+        else:  # call the row's vjp
+            contributions = [f"d_{name}[{i}]" for i in range(len(args))]
+            setup = [f"d_{name} = {self._function(rule)}vjp({', '.join([g, *args, name])})"]
+        guarded = not rule.finite
         pre: list[str] = []
         body: list[str] = []
-        for a, d in zip(node._args, partials):
+        for a, c in zip(node.operands, contributions):
             if type(a) is float or a not in active:
                 continue
             target = f"g_{self.names[a]}"
@@ -432,17 +372,15 @@ class _Generator:
                 assigned.add(a)
             first = a not in assigned
             assigned.add(a)
-            if d == "1.0":
-                body.append(f"{target} {'=' if first else '+='} {g}")
-            elif d == "-1.0":
+            if c == f"-{g}":
                 body.append(f"{target} = -{g}" if first else f"{target} -= {g}")
             else:
-                body.append(f"{target} {'=' if first else '+='} {d} * {g}")
+                body.append(f"{target} {'=' if first else '+='} {c}")
         if not body:
             return []
-        comment = f"    # {name}: {self._comment(node._op)}"
+        comment = f"    # {name}: {self._comment(rule)}"
         if not guarded:
-            return [comment, *(f"    {line}" for line in body)]
+            return [comment, *(f"    {line}" for line in [*setup, *body])]
         # Skipping a zero gradient keeps 0 * inf from turning into NaN, as backward() does.
         inner = [*setup, *body]
         return [comment, *pre, f"    if {g}:", *(f"        {line}" for line in inner)]
@@ -491,9 +429,11 @@ class Compiled:
             return program, xs
         numbers = []
         for index, x in enumerate(xs):
-            number = _real(x)
+            number = as_number(x)
             if number is None:
-                raise TypeError(_type_message(f"compiled {self.__name__}() argument {index}", x))
+                raise TypeError(
+                    number_type_message(f"compiled {self.__name__}() argument {index}", x)
+                )
             numbers.append(number)
         program = self.programs.get(len(numbers))
         if program is None:
@@ -509,7 +449,7 @@ class Compiled:
         with tracing(name, leaves):
             out = self.f(*leaves)
         if not isinstance(out, Value):
-            number = _real(out)
+            number = as_number(out)
             if number is None:
                 raise TypeError(
                     f"{name}: the function must return a Value or a real number, "
