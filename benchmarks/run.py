@@ -155,6 +155,24 @@ def bench_split(repeats: int, quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_gpt(repeats: int, quick: bool) -> list[dict[str, Any]]:
+    """A tiny GPT written the micrograd way, forward and backward, on chainrule and minimal.
+
+    The same code (tiny_gpt.py) with the same weights runs on chainrule's Value and on
+    the minimal micrograd-style class (minimal_value.py). The target is for the GC on.
+    """
+    import tiny_gpt
+
+    name = "ava" if quick else tiny_gpt.NAME
+    variants = {label: make(name) for label, make in workloads.GPT_VARIANTS.items()}
+    workload = f"tiny gpt ({name}, {len(name) + 1} positions)"
+    rows = []
+    for gc_on in (True, False):
+        times = _interleaved(variants, repeats, gc_on)
+        rows += [_row(workload, label, gc_on, t) for label, t in times.items()]
+    return rows
+
+
 def _time_chain(
     make: Callable[[int], tuple[Callable[[], Any], Callable[[Any], None]]],
     n: int,
@@ -328,6 +346,7 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, float | None, str]]:
     memory = next((r["workload"] for r in rows if r["workload"].startswith("memory")), "")
     mem_ours = _find(rows, memory, "chainrule", "-")
     mem_micro = _find(rows, memory, "micrograd", "-")
+    gpt = "tiny gpt"
     return [
         (
             "mlp step: micrograd / chainrule, GC on",
@@ -348,6 +367,11 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, float | None, str]]:
             "mlp step: chainrule / floats (the floor), GC off",
             ratio(ours_off, _find(rows, mlp, "floats", "off")),
             "<= 3.5",
+        ),
+        (
+            "tiny gpt, micrograd-style: minimal / chainrule, GC on",
+            ratio(_find(rows, gpt, "minimal", "on"), _find(rows, gpt, "chainrule", "on")),
+            ">= 1.2",
         ),
         (
             "mlp step: torch scalar / chainrule, GC on",
@@ -489,7 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     # The scalar workloads run before anything imports PyTorch: with its large heap
     # in the process, the gc.collect() before each repetition leaves the caches
     # cold and adds about 100 ns per node to every engine alike.
-    rows = bench_chain(repeats, args.quick, notes)
+    rows = bench_gpt(repeats, args.quick)
+    rows += bench_chain(repeats, args.quick, notes)
     rows += bench_dag(repeats, args.quick, notes)
     rows += bench_memory(args.quick, notes)
     rows += bench_split(repeats, args.quick)

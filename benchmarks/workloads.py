@@ -11,6 +11,9 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+import minimal_value  # the benchmarks folder is not a package: run.py puts it on sys.path
+import tiny_gpt
+
 import autograd
 import nn
 
@@ -476,3 +479,31 @@ def dag_floats(steps: list[tuple[str, int, int]]) -> Callable[[], float]:
 
 
 DAG_VARIANTS = {"chainrule": dag_chainrule, "micrograd": dag_micrograd, "floats": dag_floats}
+
+
+# --- micrograd-style code: a tiny GPT ------------
+
+
+def setup_gpt(value_cls: type, name: str = tiny_gpt.NAME) -> Callable[[], float]:
+    """One forward and backward of tiny_gpt on one name, on ``value_cls``; returns the loss.
+
+    The gradients are zeroed first, as a training loop does between steps.
+    """
+    params = tiny_gpt.init_params(value_cls)
+    leaves = tiny_gpt.parameters(params)
+    tokens = tiny_gpt.tokenize(name)
+
+    def step() -> float:
+        for p in leaves:
+            p.grad = 0.0
+        loss = tiny_gpt.loss(params, tokens)
+        loss.backward()
+        return float(loss.data)
+
+    return step
+
+
+GPT_VARIANTS: dict[str, Callable[[str], Callable[[], float]]] = {
+    "chainrule": lambda name: setup_gpt(autograd.Value, name),
+    "minimal": lambda name: setup_gpt(minimal_value.Value, name),
+}
