@@ -173,6 +173,42 @@ def bench_gpt(repeats: int, quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_per_op(repeats: int, quick: bool) -> list[dict[str, Any]]:
+    """Building one node of each micrograd-style op, in ns per node: chainrule vs minimal.
+
+    Each repetition builds n nodes of one op from two leaves and keeps them in a list
+    (a graph keeps its nodes alive); the variants take turns, each after gc.collect().
+    This is the forward cost only: the minimal class computes its local gradients
+    here, while chainrule computes its partials in backward(), which the tiny GPT row
+    times. The floats row is the loop and the arithmetic alone, included in the others.
+    """
+    n = 1000 if quick else 10_000
+    builders = {name: make() for name, make in workloads.PER_OP_VARIANTS.items()}
+    names = list(builders)
+    rows = []
+    for gc_on in (False, True):
+        for op in workloads.PER_OPS:
+            times: dict[str, list[float]] = {name: [] for name in names}
+            for rep in range(3 * repeats + 1):  # cheap: three times the repetitions
+                shift = rep % len(names)
+                for name in names[shift:] + names[:shift]:
+                    build = builders[name][op]
+                    gc.collect()
+                    if not gc_on:
+                        gc.disable()
+                    try:
+                        start = time.perf_counter()
+                        nodes = build(n)
+                        elapsed = time.perf_counter() - start
+                    finally:
+                        gc.enable()
+                    del nodes  # freed outside the timed part
+                    if rep:  # the first round warms up
+                        times[name].append(elapsed)
+            rows += [_row(f"per op {op}", name, gc_on, times[name], n, "ns") for name in names]
+    return rows
+
+
 def _time_chain(
     make: Callable[[int], tuple[Callable[[], Any], Callable[[Any], None]]],
     n: int,
@@ -347,6 +383,17 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, float | None, str]]:
     mem_ours = _find(rows, memory, "chainrule", "-")
     mem_micro = _find(rows, memory, "micrograd", "-")
     gpt = "tiny gpt"
+    per_op = [
+        (
+            f"per op {op}: chainrule / minimal ns per node, GC off",
+            ratio(
+                _find(rows, f"per op {op}", "chainrule", "off"),
+                _find(rows, f"per op {op}", "minimal", "off"),
+            ),
+            "<= 1.1",
+        )
+        for op in workloads.PER_OPS
+    ]
     return [
         (
             "mlp step: micrograd / chainrule, GC on",
@@ -373,6 +420,7 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, float | None, str]]:
             ratio(_find(rows, gpt, "minimal", "on"), _find(rows, gpt, "chainrule", "on")),
             ">= 1.2",
         ),
+        *per_op,
         (
             "mlp step: torch scalar / chainrule, GC on",
             ratio(_find(rows, mlp, "torch scalar", "on"), ours_on),
@@ -513,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     # The scalar workloads run before anything imports PyTorch: with its large heap
     # in the process, the gc.collect() before each repetition leaves the caches
     # cold and adds about 100 ns per node to every engine alike.
-    rows = bench_gpt(repeats, args.quick)
+    rows = bench_per_op(repeats, args.quick)
+    rows += bench_gpt(repeats, args.quick)
     rows += bench_chain(repeats, args.quick, notes)
     rows += bench_dag(repeats, args.quick, notes)
     rows += bench_memory(args.quick, notes)

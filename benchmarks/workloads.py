@@ -7,6 +7,7 @@ does one timed unit of work (one training step, one chain, ...).
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from typing import Any
@@ -481,7 +482,7 @@ def dag_floats(steps: list[tuple[str, int, int]]) -> Callable[[], float]:
 DAG_VARIANTS = {"chainrule": dag_chainrule, "micrograd": dag_micrograd, "floats": dag_floats}
 
 
-# --- micrograd-style code: a tiny GPT ------------
+# --- micrograd-style code: a tiny GPT, and the cost of one node per op ------------
 
 
 def setup_gpt(value_cls: type, name: str = tiny_gpt.NAME) -> Callable[[], float]:
@@ -506,4 +507,41 @@ def setup_gpt(value_cls: type, name: str = tiny_gpt.NAME) -> Callable[[], float]
 GPT_VARIANTS: dict[str, Callable[[str], Callable[[], float]]] = {
     "chainrule": lambda name: setup_gpt(autograd.Value, name),
     "minimal": lambda name: setup_gpt(minimal_value.Value, name),
+}
+
+#: The ops micrograd-style code is made of, one node each (``**`` with a number exponent).
+PER_OPS = ("a*b", "a+b", "exp", "log", "a**2", "relu")
+
+
+def per_op_builders(value_cls: type) -> dict[str, Callable[[int], list[Any]]]:
+    """For each op, a function building n nodes of it from two leaves, kept in a list."""
+    a, b = value_cls(0.7), value_cls(1.3)
+    return {
+        "a*b": lambda n: [a * b for _ in range(n)],
+        "a+b": lambda n: [a + b for _ in range(n)],
+        "exp": lambda n: [a.exp() for _ in range(n)],
+        "log": lambda n: [a.log() for _ in range(n)],
+        "a**2": lambda n: [a**2 for _ in range(n)],
+        "relu": lambda n: [a.relu() for _ in range(n)],
+    }
+
+
+def per_op_floats() -> dict[str, Callable[[int], list[Any]]]:
+    """The same loops over floats: what the loop and the arithmetic cost without a node."""
+    a, b = 0.7, 1.3
+    exp, log = math.exp, math.log
+    return {
+        "a*b": lambda n: [a * b for _ in range(n)],
+        "a+b": lambda n: [a + b for _ in range(n)],
+        "exp": lambda n: [exp(a) for _ in range(n)],
+        "log": lambda n: [log(a) for _ in range(n)],
+        "a**2": lambda n: [a**2 for _ in range(n)],
+        "relu": lambda n: [a if a > 0.0 else 0.0 for _ in range(n)],
+    }
+
+
+PER_OP_VARIANTS: dict[str, Callable[[], dict[str, Callable[[int], list[Any]]]]] = {
+    "chainrule": lambda: per_op_builders(autograd.Value),
+    "minimal": lambda: per_op_builders(minimal_value.Value),
+    "floats": per_op_floats,
 }

@@ -38,6 +38,7 @@ class TestRunner:
         assert {"chainrule", "floats", "minimal"} <= variants
         workloads = {row["workload"] for row in result["rows"]}
         assert any(name.startswith("tiny gpt") for name in workloads)
+        assert {f"per op {op}" for op in ("a*b", "a+b", "exp", "log", "a**2", "relu")} <= workloads
         for target in result["targets"]:
             assert target["met"] in (True, False, None)
             assert (target["met"] is None) == (target["ratio"] is None)
@@ -172,3 +173,18 @@ class TestTinyGPT:
             name: [make("ava")() for _ in range(2)] for name, make in workloads.GPT_VARIANTS.items()
         }
         assert losses["chainrule"] == pytest.approx(losses["minimal"], rel=1e-12)
+
+
+class TestPerOp:
+    def test_every_variant_builds_the_same_numbers(self, runner) -> None:  # type: ignore[no-untyped-def]
+        """Each op's builder gives n nodes (or floats) holding the same number in every variant."""
+        import workloads
+
+        builders = {name: make() for name, make in workloads.PER_OP_VARIANTS.items()}
+        for op in workloads.PER_OPS:
+            numbers = {}
+            for name, ops in builders.items():
+                out = ops[op](3)
+                assert len(out) == 3
+                numbers[name] = [float(getattr(v, "data", v)) for v in out]
+            assert numbers["chainrule"] == numbers["minimal"] == numbers["floats"], op
