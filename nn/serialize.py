@@ -25,7 +25,7 @@ import os
 import tempfile
 from typing import Any
 
-from .layers import _ACTIVATIONS, MLP, Layer, Neuron
+from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
 
 __all__ = ["FORMAT", "MAX_FILE_BYTES", "VERSION", "load", "save"]
@@ -274,8 +274,8 @@ def _architecture(architecture: object) -> tuple[str, dict[str, Any]]:
             if not isinstance(value, list) or not value:
                 raise _Invalid(f"{where} must be a non-empty array of sizes, got {_kind(value)}")
             arguments[name] = [_size(f"{where}[{i}]", v) for i, v in enumerate(value)]
-        elif not isinstance(value, str) or value not in _ACTIVATIONS:
-            raise _Invalid(f"{where} must be one of {list(_ACTIVATIONS)}, got {value!r}")
+        elif not isinstance(value, str) or value not in ACTIVATIONS:
+            raise _Invalid(f"{where} must be one of {list(ACTIVATIONS)}, got {value!r}")
         else:
             arguments[name] = value
     return kind, arguments
