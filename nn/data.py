@@ -1,4 +1,9 @@
-"""Toy data sets (moons, circles, blobs, spirals, xor, regression) and batching, in pure Python."""
+"""Toy data sets (moons, circles, blobs, spirals, xor, regression) and batching, in pure Python.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``); sample counts, feature counts and their product may
+not exceed ``autograd.checks.MAX_SIZE`` (ten million).
+"""
 
 from __future__ import annotations
 

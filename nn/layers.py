@@ -1,4 +1,11 @@
-"""``Neuron``, ``Layer`` and ``MLP``: fully connected networks of scalar Values."""
+"""``Neuron``, ``Layer`` and ``MLP``: fully connected networks of scalar Values.
+
+Constructors check their arguments with :mod:`autograd.checks`: a wrong type is a
+``TypeError``, a wrong value a ``ValueError``. Sizes (``nin``, ``nout``, each of
+``nouts``) and a layer's ``(nin + 1) * nout`` parameters may not exceed
+``autograd.checks.MAX_SIZE`` (ten million). Calling a model on anything but a
+sequence of ``nin`` numbers or Values raises an error naming the model's class.
+"""
 
 from __future__ import annotations
 
@@ -119,6 +126,7 @@ class Neuron(Module):
             A Value.
 
         Raises:
+            TypeError: if ``x`` is not a sequence.
             ValueError: if ``x`` does not hold ``nin`` items.
 
         Example:
@@ -190,6 +198,10 @@ class Layer(Module):
 
         Returns:
             A list of ``nout`` Values.
+
+        Raises:
+            TypeError: if ``x`` is not a sequence.
+            ValueError: if ``x`` does not hold ``nin`` items.
 
         Example:
             >>> Layer(2, 1, seed=0)([1.0, 2.0])  # doctest: +ELLIPSIS
@@ -292,6 +304,10 @@ class MLP(Module):
 
         Returns:
             A Value if the last layer has one neuron, else a list of Values.
+
+        Raises:
+            TypeError: if ``x`` is not a sequence (``MLP: x must be a sequence ...``).
+            ValueError: if ``x`` does not hold ``nin`` items.
 
         Example:
             >>> len(MLP(2, [3, 2], seed=0)([1.0, 2.0]))
