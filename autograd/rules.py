@@ -13,8 +13,9 @@ This is the one place where calculus lives. Each row of ``RULES`` is a primitive
 * ``code`` and ``code_vjp`` spell ``forward`` and ``vjp`` as Python source for
   :func:`autograd.compile` (None: the generated code calls the row's function);
   ``finite`` says no local derivative can be infinite, so generated code need not
-  guard a zero gradient; ``symbol`` is how drawings name the op; ``domain`` and
-  ``kink`` tell :mod:`autograd.testing` where to draw inputs.
+  guard a zero gradient; ``array`` is the op on NumPy arrays, one element per
+  sample, for batched programs; ``symbol`` is how drawings name the op; ``domain``
+  and ``kink`` tell :mod:`autograd.testing` where to draw inputs.
 
 A derivative is written with arithmetic operators and the small dispatching
 helpers below, so the same function works on floats (what ``backward()`` uses)
@@ -38,13 +39,32 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-__all__ = ["BUILT_IN_OPS", "RULES", "Rule"]
+__all__ = ["BUILT_IN_OPS", "RULES", "ArrayForm", "Rule"]
 
 _INF = math.inf
 _NAN = math.nan
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_TWO_PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+class ArrayForm(NamedTuple):
+    """An op on NumPy arrays holding one number per sample: what batched programs run.
+
+    Each function takes the ``numpy`` module first, so that the engine core imports
+    nothing; ``+ - * /`` and ``where`` on arrays act element by element, so an
+    array form computes for each sample what the float functions compute.
+
+    Attributes:
+        forward: ``(np, *inputs) -> array``; outside the domain it raises the float
+            forward's own error for the first offending sample, naming that sample.
+            None: the row's ``code`` works on arrays as written.
+        vjp: ``(np, g, *inputs, out) -> contributions``; None: the row's
+            ``code_vjp`` works on arrays as written.
+    """
+
+    forward: Callable[..., Any] | None = None
+    vjp: Callable[..., tuple[Any, ...]] | None = None
 
 
 class Rule(NamedTuple):
@@ -61,6 +81,8 @@ class Rule(NamedTuple):
         code_vjp: ``vjp`` as source, from the source of g, the inputs and out;
             None calls ``vjp``.
         finite: no local derivative can be infinite, so a zero gradient needs no guard.
+        array: the op on NumPy arrays (see :class:`ArrayForm`); None: batched programs
+            apply ``forward`` and ``vjp`` to one sample at a time (slower, same numbers).
         domain: the ranges ``autograd.testing`` draws inputs from, inside the op's
             domain where it is well conditioned: one per input, the last one
             serving every further input (of an n-ary op).
@@ -76,6 +98,7 @@ class Rule(NamedTuple):
     code: Callable[..., str] | None = None
     code_vjp: Callable[..., tuple[str, ...]] | None = None
     finite: bool = False
+    array: ArrayForm | None = None
     domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)
     kink: Callable[..., float] | None = None
 
@@ -146,6 +169,11 @@ def _periodic(name: str, f: Callable[[float], float]) -> Callable[[float], float
 
     forward.__name__ = f"_{name}"
     return forward
+
+
+_SIN, _COS, _TAN = (
+    _periodic(n, f) for n, f in (("sin", math.sin), ("cos", math.cos), ("tan", math.tan))
+)
 
 
 def _sigmoid(a: float) -> float:
@@ -343,6 +371,79 @@ def _dot_vjp_source(g: str, *xs_ys_and_out: str) -> tuple[str, ...]:
     return tuple(f"{d} * {g}" for d in xs_ys_and_out[n : 2 * n] + xs_ys_and_out[:n])
 
 
+# --- the ops on NumPy arrays (``np`` is the numpy module, passed in) -----------
+
+
+def _refuse(np: Any, bad: Any, forward: Callable[..., float], *inputs: Any) -> None:
+    """Raise ``forward``'s own error at the first sample where ``bad`` holds, naming the sample."""
+    if not np.any(bad):
+        return
+    i = int(np.argmax(bad))
+    try:
+        forward(*(float(x[i]) if np.ndim(x) else float(x) for x in inputs))
+    except (ValueError, ZeroDivisionError) as error:
+        raise type(error)(f"{error} (sample {i})") from None
+
+
+def _checked(name: str, forward: Callable[[float], float], bad: Callable[..., Any]) -> Any:
+    """The array forward of a one-input op: ``np.<name>``, refusing where ``bad(np, a)`` holds."""
+
+    def array_forward(np: Any, a: Any) -> Any:
+        _refuse(np, bad(np, a), forward, a)
+        return getattr(np, name)(a)
+
+    return array_forward
+
+
+def _div_array(np: Any, a: Any, b: Any) -> Any:
+    _refuse(np, b == 0.0, _div, a, b)
+    return a / b
+
+
+def _pow_array(np: Any, a: Any, b: Any) -> Any:
+    not_integer = np.isfinite(b) & (np.floor(b) != b)
+    _refuse(np, ((a == 0.0) & (b < 0.0)) | ((a < 0.0) & not_integer), _pow, a, b)
+    return np.power(a, b)
+
+
+def _pow_array_vjp(np: Any, g: Any, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    """``_pow_vjp``, one sample per element: the same branches as selections."""
+    d_base = np.where(
+        b == 0.0,
+        0.0,
+        np.where((a == 0.0) & (b < 1.0), np.inf * g, b * np.power(a, b - 1.0) * g),
+    )
+    log_a = np.log(np.where(a > 0.0, a, 1.0))
+    d_exponent = np.where(a > 0.0, out * log_a * g, np.where(a == 0.0, 0.0, out * np.nan * g))
+    return d_base, d_exponent
+
+
+def _sigmoid_array(np: Any, a: Any) -> Any:
+    e = np.exp(a)
+    return np.where(a >= 0.0, 1.0 / (1.0 + np.exp(-a)), e / (1.0 + e))
+
+
+def _pick(np: Any, a: Any, b: Any, larger: bool) -> Any:
+    """The maximum (or minimum) of a and b, NaN if either is, a at a tie: as the float forward."""
+    keep_a = a >= b if larger else a <= b
+    return np.where((a != a) | (b != b), np.nan, np.where(keep_a, a, b))
+
+
+def _max_array(np: Any, *xs: Any) -> Any:
+    top = xs[0]
+    for x in xs[1:]:
+        top = np.where((top != top) | (x != x), np.nan, np.where(top >= x, top, x))
+    return top
+
+
+def _max_array_vjp(np: Any, g: Any, *xs_and_out: Any) -> tuple[Any, ...]:
+    *xs, out = xs_and_out
+    is_nan = out != out
+    winners = [np.where(is_nan, x != x, x == out) for x in xs]
+    share = g / sum(winners)
+    return tuple(np.where(won, share, 0.0) for won in winners)
+
+
 def _max_kink(*xs: float) -> float:
     """How far the largest input is from the runner-up: a tie has no derivative."""
     top = sorted(xs, reverse=True)
@@ -360,6 +461,7 @@ _TABLE = (
         code=lambda a, b: f"{a} + {b}",
         code_vjp=lambda g, a, b, out: (g, g),
         finite=True,
+        array=ArrayForm(),
     ),
     Rule(
         "sub",
@@ -371,6 +473,7 @@ _TABLE = (
         code=lambda a, b: f"{a} - {b}",
         code_vjp=lambda g, a, b, out: (g, f"-{g}"),
         finite=True,
+        array=ArrayForm(),
     ),
     Rule(
         "mul",
@@ -381,6 +484,7 @@ _TABLE = (
         symbol="*",
         code=lambda a, b: f"{a} * {b}",
         code_vjp=lambda g, a, b, out: (f"{b} * {g}", f"{a} * {g}"),
+        array=ArrayForm(),
     ),
     Rule(
         "div",
@@ -392,6 +496,7 @@ _TABLE = (
         arity=2,
         symbol="/",
         code_vjp=lambda g, a, b, out: (f"{g} / {b}", f"-({g} * {out}) / {b}"),
+        array=ArrayForm(_div_array),
         domain=((-3.0, 3.0), (0.5, 2.5)),
     ),
     Rule(
@@ -403,6 +508,7 @@ _TABLE = (
         "overflow gives +-inf.",
         arity=2,
         symbol="**",
+        array=ArrayForm(_pow_array, _pow_array_vjp),
         domain=((0.5, 2.5), (-2.0, 2.0)),
     ),
     Rule(
@@ -413,6 +519,7 @@ _TABLE = (
         code=lambda a: f"-{a}",
         code_vjp=lambda g, a, out: (f"-{g}",),
         finite=True,
+        array=ArrayForm(),
     ),
     Rule(
         "abs",
@@ -421,6 +528,10 @@ _TABLE = (
         "``|a|``. d/da = sign(a), 0 at a == 0 as in PyTorch.",
         code_vjp=lambda g, a, out: (f"({g} if {a} > 0.0 else -{g} if {a} < 0.0 else 0.0)",),
         finite=True,
+        array=ArrayForm(
+            lambda np, a: np.abs(a),
+            lambda np, g, a, out: (np.where(a > 0.0, g, np.where(a < 0.0, -g, 0.0)),),
+        ),
         kink=abs,
     ),
     Rule(
@@ -429,6 +540,7 @@ _TABLE = (
         lambda g, a, out: (out * g,),
         "``e ** x``; overflows to +inf, as in PyTorch. d/dx exp x = exp x.",
         code_vjp=lambda g, a, out: (f"{out} * {g}",),
+        array=ArrayForm(lambda np, a: np.exp(a)),
         domain=((-10.0, 10.0),),
     ),
     Rule(
@@ -439,6 +551,7 @@ _TABLE = (
         "``e ** x - 1``, exact for small x where ``exp(x) - 1`` cancels; overflows to "
         "+inf. d/dx = e ** x.",
         code_vjp=lambda g, a, out: (f"exp_({a}) * {g}",),
+        array=ArrayForm(lambda np, a: np.expm1(a), lambda np, g, a, out: (np.exp(a) * g,)),
         domain=((-10.0, 10.0),),
     ),
     Rule(
@@ -447,6 +560,7 @@ _TABLE = (
         lambda g, a, out: (g / a,),  # d/da log a = 1 / a, applied as g / a (see div)
         "The natural logarithm; ``ValueError`` for x <= 0. d/dx log x = 1 / x.",
         code_vjp=lambda g, a, out: (f"{g} / {a}",),
+        array=ArrayForm(_checked("log", _log, lambda np, a: a <= 0.0)),
         domain=((1e-2, 10.0),),
     ),
     Rule(
@@ -456,6 +570,7 @@ _TABLE = (
         "``log(1 + x)``, exact for small x where ``log(1 + x)`` rounds 1 + x; "
         "``ValueError`` for x <= -1. d/dx = 1 / (1 + x).",
         code_vjp=lambda g, a, out: (f"{g} / (1.0 + {a})",),
+        array=ArrayForm(_checked("log1p", _log1p, lambda np, a: a <= -1.0)),
         domain=((-0.9, 10.0),),
     ),
     Rule(
@@ -465,31 +580,44 @@ _TABLE = (
         "The square root; ``ValueError`` for x < 0. d/dx sqrt x = 1 / (2 sqrt x), "
         "+inf at 0 as in PyTorch.",
         code_vjp=lambda g, a, out: (f"(inf_ * {g} if {out} == 0.0 else 0.5 / {out} * {g})",),
+        array=ArrayForm(
+            _checked("sqrt", _sqrt, lambda np, a: a < 0.0),
+            lambda np, g, a, out: (np.where(out == 0.0, np.inf * g, 0.5 / out * g),),
+        ),
         domain=((1e-2, 10.0),),
     ),
     Rule(
         "sin",
-        _periodic("sin", math.sin),
+        _SIN,
         lambda g, a, out: (_cos_of(a) * g,),  # d/da sin a = cos a
         "The sine of x radians; ``ValueError`` at +-inf. d/dx sin x = cos x.",
         code_vjp=lambda g, a, out: (f"cos_({a}) * {g}",),
         finite=True,
+        array=ArrayForm(
+            _checked("sin", _SIN, lambda np, a: np.isinf(a)),
+            lambda np, g, a, out: (np.cos(a) * g,),
+        ),
     ),
     Rule(
         "cos",
-        _periodic("cos", math.cos),
+        _COS,
         lambda g, a, out: (-_sin_of(a) * g,),  # d/da cos a = -sin a
         "The cosine of x radians; ``ValueError`` at +-inf. d/dx cos x = -sin x.",
         code_vjp=lambda g, a, out: (f"-sin_({a}) * {g}",),
         finite=True,
+        array=ArrayForm(
+            _checked("cos", _COS, lambda np, a: np.isinf(a)),
+            lambda np, g, a, out: (-np.sin(a) * g,),
+        ),
     ),
     Rule(
         "tan",
-        _periodic("tan", math.tan),
+        _TAN,
         lambda g, a, out: ((1.0 + out * out) * g,),  # d/da tan a = 1 + tan(a)**2
         "The tangent of x radians; ``ValueError`` at +-inf (near the poles it is large, "
         "not an error). d/dx tan x = 1 + tan(x)**2.",
         code_vjp=lambda g, a, out: (f"(1.0 + {out} * {out}) * {g}",),
+        array=ArrayForm(_checked("tan", _TAN, lambda np, a: np.isinf(a))),
         domain=((-1.2, 1.2),),
     ),
     Rule(
@@ -499,6 +627,7 @@ _TABLE = (
         "The arctangent, in (-pi/2, pi/2). d/dx atan x = 1 / (1 + x**2).",
         code_vjp=lambda g, a, out: (f"{g} / (1.0 + {a} * {a})",),
         finite=True,
+        array=ArrayForm(lambda np, a: np.arctan(a)),
     ),
     Rule(
         "tanh",
@@ -509,6 +638,7 @@ _TABLE = (
         "The hyperbolic tangent, finite and exact for any input. d/dx tanh x = 1 - tanh(x)**2.",
         code_vjp=lambda g, a, out: (f"(1.0 - {out} * {out}) * {g}",),
         finite=True,
+        array=ArrayForm(lambda np, a: np.tanh(a)),
     ),
     Rule(
         "sigmoid",
@@ -518,6 +648,7 @@ _TABLE = (
         "d/dx sigmoid x = sigmoid(x) (1 - sigmoid(x)).",
         code_vjp=lambda g, a, out: (f"{out} * (1.0 - {out}) * {g}",),
         finite=True,
+        array=ArrayForm(_sigmoid_array),
     ),
     Rule(
         "softplus",
@@ -527,6 +658,10 @@ _TABLE = (
         "negative x, never overflowing. d/dx softplus x = sigmoid x.",
         code_vjp=lambda g, a, out: (f"sigmoid_({a}) * {g}",),
         finite=True,
+        array=ArrayForm(
+            lambda np, a: np.where(a > 0.0, a, 0.0) + np.log1p(np.exp(-np.abs(a))),
+            lambda np, g, a, out: (_sigmoid_array(np, a) * g,),
+        ),
     ),
     Rule(
         "erf",
@@ -555,6 +690,10 @@ _TABLE = (
         "as in PyTorch).",
         code_vjp=lambda g, a, out: (f"({g} if {a} > 0.0 else 0.0)",),
         finite=True,
+        array=ArrayForm(
+            lambda np, a: np.where(a <= 0.0, 0.0, a),
+            lambda np, g, a, out: (np.where(a > 0.0, g, 0.0),),
+        ),
         kink=abs,
     ),
     Rule(
@@ -568,6 +707,13 @@ _TABLE = (
             f"({g} if {a} > 0.0 else {s} * {g})",
             f"(0.0 if {a} > 0.0 else {a} * {g})",
         ),
+        array=ArrayForm(
+            lambda np, a, s: np.where(a < 0.0, a * s, a),
+            lambda np, g, a, s, out: (
+                np.where(a > 0.0, g, s * g),
+                np.where(a > 0.0, 0.0, a * g),
+            ),
+        ),
         domain=((-3.0, 3.0), (0.0, 1.0)),
         kink=lambda a, slope: abs(a),
     ),
@@ -579,6 +725,13 @@ _TABLE = (
         "input, split 1/2 and 1/2 at a tie, as ``torch.maximum``.",
         arity=2,
         finite=True,
+        array=ArrayForm(
+            lambda np, a, b: _pick(np, a, b, larger=True),
+            lambda np, g, a, b, out: (
+                np.where(a == b, 0.5 * g, np.where(a < b, 0.0, g)),
+                np.where(a == b, 0.5 * g, np.where(a > b, 0.0, g)),
+            ),
+        ),
         kink=lambda a, b: abs(a - b),
     ),
     Rule(
@@ -589,6 +742,13 @@ _TABLE = (
         "input, split 1/2 and 1/2 at a tie, as ``torch.minimum``.",
         arity=2,
         finite=True,
+        array=ArrayForm(
+            lambda np, a, b: _pick(np, a, b, larger=False),
+            lambda np, g, a, b, out: (
+                np.where(a == b, 0.5 * g, np.where(a > b, 0.0, g)),
+                np.where(a == b, 0.5 * g, np.where(a < b, 0.0, g)),
+            ),
+        ),
         kink=lambda a, b: abs(a - b),
     ),
     Rule(
@@ -601,6 +761,7 @@ _TABLE = (
         code=lambda *xs: f"sum({_tuple_source(xs)}, 0.0)",
         code_vjp=lambda g, *xs_and_out: (g,) * (len(xs_and_out) - 1),
         finite=True,
+        array=ArrayForm(),
     ),
     Rule(
         "dot",
@@ -610,6 +771,7 @@ _TABLE = (
         arity=None,
         code=_dot_source,
         code_vjp=_dot_vjp_source,
+        array=ArrayForm(),
     ),
     Rule(
         "max",
@@ -619,6 +781,7 @@ _TABLE = (
         "gradient goes to the largest input, split evenly at ties, as ``torch.amax``.",
         arity=None,
         finite=True,
+        array=ArrayForm(_max_array, _max_array_vjp),
         kink=_max_kink,
     ),
 )

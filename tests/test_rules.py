@@ -14,7 +14,7 @@ from strategies import bounded_floats, positive_floats
 
 import autograd
 from autograd import Value, gradcheck, gradgradcheck
-from autograd.compiler import _namespace
+from autograd.codegen import _base_namespace as _namespace
 from autograd.ops import apply
 from autograd.rules import BUILT_IN_OPS, RULES
 
