@@ -22,7 +22,7 @@ sample; its line runs the row's :class:`~autograd.rules.ArrayForm` (``t5 =
 exp_array(t3)``), or the row's float functions sample by sample where a row has
 none. Shared nodes keep their float lines. Where a per-sample node passes
 gradient to a shared one, the per-sample contributions are added up by one
-reduction (``g_x0 += sum_(x3 * g_t2)``). Per-sample lines are not guarded for
+reduction (``g_x0 += add_samples(x3 * g_t2)``). Per-sample lines are not guarded for
 a zero gradient: the caller reruns the float program sample by sample when a
 NaN shows that one of them needed the guard.
 
@@ -151,7 +151,7 @@ def _namespace(writer: _Writer, numpy: Any) -> dict[str, Any]:
     """The names a program's code uses: the rows' functions, inf, NaN, and the checks."""
     namespace = _base_namespace()
     if numpy is not None:
-        namespace["sum_"] = numpy.add.reduce  # one reduction over the samples
+        namespace["add_samples"] = numpy.add.reduce  # one reduction over the samples
     for prefix, rule in writer.functions.items():
         namespace[prefix], namespace[prefix + "vjp"] = rule.forward, rule.vjp
         if numpy is None:
@@ -166,8 +166,8 @@ def _namespace(writer: _Writer, numpy: Any) -> dict[str, Any]:
         if form.vjp is not None:
             namespace[prefix + "array_vjp"] = functools.partial(form.vjp, numpy)
     if writer.checks:
-        namespace["check_"] = functools.partial(_check_value, writer.checks)
-        namespace["check_grad_"] = functools.partial(_check_grad, writer.checks)
+        namespace["check_value"] = functools.partial(_check_value, writer.checks)
+        namespace["check_grad"] = functools.partial(_check_grad, writer.checks)
     return namespace
 
 
@@ -193,7 +193,9 @@ def _each(np: Any, rule: Rule) -> Callable[..., Any]:
 def _each_vjp(np: Any, rule: Rule) -> Callable[..., tuple[Any, ...]]:
     """A row's float vjp applied sample by sample: for rows with no array form."""
     n = rule.arity or 1
-    elementwise = np.frompyfunc(rule.vjp, n + 2, n)
+    # frompyfunc unpacks a tuple of results only when there are several of them.
+    one = rule.vjp if n > 1 else (lambda *g_inputs_out: rule.vjp(*g_inputs_out)[0])
+    elementwise = np.frompyfunc(one, n + 2, n)
 
     def vjp(*g_inputs_out: Any) -> tuple[Any, ...]:
         parts = elementwise(*g_inputs_out)
@@ -348,7 +350,7 @@ class _Writer:
         lines = [f"    {name} = {expression}  # {self._comment(rule)}"]
         if self.anomaly:
             self.checks.append((rule.name, 0))
-            lines.append(f"    check_({name}, {len(self.checks) - 1}, {_tuple(args)})")
+            lines.append(f"    check_value({name}, {len(self.checks) - 1}, {_tuple(args)})")
         return lines
 
     def _backward_lines(
@@ -359,7 +361,8 @@ class _Writer:
         for k, out in enumerate(outputs):
             if out in active:
                 grad = f"g_{self.names[out]}"
-                lines.append(f"    {grad} {'+=' if out in assigned else '='} s{k}")
+                seed = f"{grad} + s{k}" if out in assigned else f"s{k}"  # not +=: see below
+                lines.append(f"    {grad} = {seed}")
                 assigned.add(out)
         for node in reversed(interior):
             if node not in assigned:
@@ -402,7 +405,7 @@ class _Writer:
                 continue
             target = f"g_{self.names[a]}"
             if per_sample and a not in self.per_sample:
-                c = f"sum_({c})"  # a shared input: add up the samples' contributions
+                c = f"add_samples({c})"  # a shared input: add up the samples' contributions
             if guarded and a not in assigned:
                 pre.append(f"    {target} = 0.0")
                 assigned.add(a)
@@ -411,12 +414,18 @@ class _Writer:
             if self.anomaly:
                 self.checks.append((rule.name, index))
                 body.append(f"c_ = {c}")
-                body.append(f"check_grad_(c_, {len(self.checks) - 1})")
+                body.append(f"check_grad(c_, {len(self.checks) - 1})")
                 c = "c_"
-            if c == f"-{g}":
-                body.append(f"{target} = -{g}" if first else f"{target} -= {g}")
+            if first:
+                body.append(f"{target} = {c}")
+            elif a in self.per_sample:
+                # Not +=: an array may be shared by several names (g_t3 = g_t4), and +=
+                # would change it in place under all of them.
+                body.append(f"{target} = {target} + {c}")
+            elif c == f"-{g}":
+                body.append(f"{target} -= {g}")
             else:
-                body.append(f"{target} {'=' if first else '+='} {c}")
+                body.append(f"{target} += {c}")
         if not body:
             return []
         comment = f"    # {name}: {self._comment(rule)}"

@@ -326,7 +326,11 @@ class Compiled:
         assert n is not None  # batch_argnums is never empty here
         if n == 0:
             raise ValueError(f"{where} needs at least one sample, got empty batched arguments")
-        self._traced([float(a[0]) if i in self.batch_argnums else a for i, a in enumerate(args)])
+        first = [float(a[0]) if i in self.batch_argnums else a for i, a in enumerate(args)]
+        try:  # the trace runs f on the first sample
+            self._traced(first)
+        except (ValueError, ZeroDivisionError) as error:
+            raise type(error)(f"{error} (sample 0)") from None
         return n, args
 
     def _batched_forward(self, xs: tuple[Any, ...]) -> Any:
@@ -351,9 +355,9 @@ class Compiled:
             variant = self._variant(len(args), "numpy")
             self._latest = variant
             seed = np.ones(n) if variant.per_sample_outputs[0] else float(n)
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"):  # no RuntimeWarning: overflow gives inf, as in floats
                 (out,), raw = variant.backward(*args, seed)
-            value = float(np.sum(out)) if variant.per_sample_outputs[0] else n * float(out)
+                value = float(np.sum(out)) if variant.per_sample_outputs[0] else n * float(out)
             grads = [
                 np.array(np.broadcast_to(g, (n,)), dtype=np.float64)
                 if i in self.batch_argnums
@@ -362,18 +366,26 @@ class Compiled:
             ]
             # NaN where a sample's zero gradient met an infinite local derivative, which
             # per-sample code does not guard: the float program, sample by sample, does.
-            if value != value or any(np.isnan(np.sum(g)) for g in grads):
+            if value != value or any(np.isnan(g).any() for g in grads):
                 value, grads = self._summed_samples(n, args)
         if reduce == "mean":
             value /= n
-            grads = [g / n for g in grads]
+            grads = [
+                array.array("d", (v / n for v in g)) if type(g) is array.array else g / n
+                for g in grads
+            ]
         return value, tuple(grads)
 
     def _samples(self, n: int, args: list[Any], seed: float | None) -> Iterator[tuple[Any, Any]]:
         """Run the float program on each sample in turn: (output, grads or None) per sample."""
         program = self._checked(self.programs[len(args)], len(args))
+        # Python floats, not NumPy scalars: the float program must run on floats.
+        columns = [
+            a.tolist() if k in self.batch_argnums and not isinstance(a, list) else a
+            for k, a in enumerate(args)
+        ]
         for i in range(n):
-            sample = [a[i] if k in self.batch_argnums else a for k, a in enumerate(args)]
+            sample = [a[i] if k in self.batch_argnums else a for k, a in enumerate(columns)]
             try:
                 if seed is None:
                     yield program.forward(*sample)[0], None

@@ -126,12 +126,17 @@ def _backward_checked(order: list[Value]) -> None:
             if not math.isfinite(contribution) or (
                 math.isfinite(before) and not math.isfinite(arg.grad)  # type: ignore[union-attr]
             ):
-                site = mode.creation_sites.get(node)
-                where = f" (node created at {site})" if site else ""
-                raise FloatingPointError(
-                    f"detect_anomaly: backward of {node.op} gave {contribution!r} "
-                    f"for its input {index} from inputs {node.saved!r}{where}"
-                )
+                raise _anomaly(node, index, contribution)
+
+
+def _anomaly(node: Value, index: int, contribution: float) -> FloatingPointError:
+    """The error of ``detect_anomaly`` for a NaN or inf that ``node`` passed back to an input."""
+    site = mode.creation_sites.get(node)
+    where = f" (node created at {site})" if site else ""
+    return FloatingPointError(
+        f"detect_anomaly: backward of {node.op} gave {contribution!r} "
+        f"for its input {index} from inputs {node.saved!r}{where}"
+    )
 
 
 def float_sweep(order: list[Value], seed: float = 1.0) -> dict[Value, float]:
@@ -139,16 +144,20 @@ def float_sweep(order: list[Value], seed: float = 1.0) -> dict[Value, float]:
 
     The table-driven reverse sweep of ``gradients``: every node through its row's
     ``vjp``, on the numbers saved in the forward pass. A node missing from the
-    result has gradient 0.
+    result has gradient 0. Inside ``detect_anomaly`` a NaN or inf contribution
+    raises ``FloatingPointError`` naming the op, as in ``backward()``.
     """
     grads: dict[Value, float] = {order[-1]: seed}
+    checked = mode.current().anomaly  # inside detect_anomaly: stop at a NaN or inf
     for node in reversed(order):
         g = grads.get(node, 0.0)
         if g == 0.0 or not node.operands:
             continue
         contributions = node.rule.vjp(g, *node.saved, node.data)  # type: ignore[union-attr]
-        for arg, d in zip(node.operands, contributions):
+        for index, (arg, d) in enumerate(zip(node.operands, contributions)):
             if type(arg) is not float:
+                if checked and not math.isfinite(d):
+                    raise _anomaly(node, index, d)
                 grads[arg] = grads.get(arg, 0.0) + d  # type: ignore[index, arg-type]
     return grads
 

@@ -15,7 +15,7 @@ from strategies import Expression, bounded_floats, expressions
 
 import autograd
 from autograd import Value, no_grad, op
-from autograd.compiler import Compiled, Program, TraceError
+from autograd.compiler import Compiled, TraceError
 from autograd.ops import apply
 from autograd.rules import BUILT_IN_OPS, RULES
 from autograd.testing import domain
@@ -365,36 +365,6 @@ class TestSource:
         assert "(-2.0)" in cf.source
 
 
-class TestProgram:
-    def test_vector_jacobian_product(self) -> None:
-        """Seeded outputs give the seeded sum of their gradients, for the first n_wrt inputs."""
-        x, y, z = Value(0.5), Value(-1.5), Value(2.0)
-        a, b = (x * y).tanh(), x * z + y
-        program = Program([a, b, a], [x, y, z], n_wrt=2)
-        outputs, grads = program.backward(0.5, -1.5, 2.0, 1.0, 3.0, 0.5)
-        assert outputs == (a.data, b.data, a.data)
-        want = autograd.gradients(a * 1.5 + b * 3.0, [x, y])
-        assert all(_close(g, w, GRAD_TOL) for g, w in zip(grads, want))
-        assert program.forward(0.5, -1.5, 2.0) == outputs
-
-    def test_inputs_must_be_distinct_leaves(self) -> None:
-        """Inputs that repeat or are not leaves are refused."""
-        x = Value(1.0)
-        with pytest.raises(ValueError, match="distinct leaf"):
-            Program([x * 2], [x, x])
-        with pytest.raises(ValueError, match="distinct leaf"):
-            Program([x * 2], [x * 3])
-
-    def test_argument_checks(self) -> None:
-        """Outputs and inputs must be Values and n_wrt must count some of the inputs."""
-        x = Value(1.0)
-        with pytest.raises(TypeError, match="outputs must be Values, got float at index 1"):
-            Program([x, 2.0], [x])  # type: ignore[list-item]
-        with pytest.raises(ValueError, match="n_wrt"):
-            Program([x * 2], [x], n_wrt=2)
-        assert Program([x * 2], [x], n_wrt=0).backward(3.0, 1.0) == ((6.0,), ())
-
-
 class TestExport:
     def test_not_in_star_import(self) -> None:
         """compile is autograd.compile but not in __all__, so it never shadows the builtin."""
@@ -454,3 +424,223 @@ class TestReviewRegressions:
         cf = autograd.compile(lambda x: x * c)
         assert cf(2.0) == 5.0
         assert "np." not in cf.source and "float64" not in cf.source
+
+
+# --- batched calls -------------------------------------------------------------------
+
+#: Inputs for batched samples: ordinary numbers and the edges where ops branch or fail.
+SAMPLE_INPUTS = st.sampled_from((0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1e-310, 1e300))
+SAMPLE_INPUTS |= st.floats(-4.0, 4.0)
+
+
+def _loop(f: Any, args: list[Any], batched: tuple[int, ...]) -> tuple[float, list[Any]]:
+    """The per-sample float program over every sample, summed: what a batched call must equal."""
+    n = len(args[batched[0]])
+    cf = autograd.compile(f)
+    value, shared, per_sample = 0.0, [0.0] * len(args), {k: [] for k in batched}
+    for i in range(n):
+        sample = [a[i] if k in batched else a for k, a in enumerate(args)]
+        v, grads = cf.value_and_grad(*sample)
+        value += v
+        for k, g in enumerate(grads):
+            if k in per_sample:
+                per_sample[k].append(g)
+            else:
+                shared[k] += g
+    return value, [per_sample.get(k, shared[k]) for k in range(len(args))]
+
+
+def _sum_close(got: float, want: float, scale: float) -> bool:
+    """Equal within 1e-12 of the size of the terms summed (NaN matches NaN)."""
+    if math.isnan(got) or math.isnan(want):
+        return math.isnan(got) and math.isnan(want)
+    return got == want or abs(got - want) <= 1e-12 * max(scale, abs(want), 1e-300)
+
+
+def _assert_batch_equals_loop(f: Any, args: list[Any], batched: tuple[int, ...]) -> None:
+    """compile(f, batch_argnums=batched) equals the per-sample loop, value and every gradient."""
+    cf = autograd.compile(f, batch_argnums=batched)
+    try:
+        want_value, want_grads = _loop(f, args, batched)
+    except (ValueError, ZeroDivisionError) as error:
+        with pytest.raises(type(error), match=r"\(sample \d+\)"):
+            cf.value_and_grad(*args)
+        return
+    value, grads = cf.value_and_grad(*args)
+    outputs = cf(*args)
+    assert _sum_close(value, want_value, sum(abs(v) for v in outputs))
+    for k, (got, want) in enumerate(zip(grads, want_grads)):
+        if k in batched:
+            assert len(got) == len(want)
+            assert all(_sum_close(a, b, abs(b)) for a, b in zip(got, want))
+        else:
+            assert isinstance(got, float)
+            assert _sum_close(got, want, abs(want) + 1e-300) or math.isclose(
+                got, want, rel_tol=1e-12, abs_tol=1e-12 * len(args[batched[0]])
+            )
+
+
+class TestBatched:
+    @given(
+        expressions(n_inputs=3, max_steps=10),
+        st.lists(st.tuples(bounded_floats(), bounded_floats()), min_size=1, max_size=6),
+        bounded_floats(),
+    )
+    def test_random_graphs_equal_the_per_sample_loop(
+        self, expression: Expression, samples: list[tuple[float, float]], shared: float
+    ) -> None:
+        """Any graph of every op, batched over two inputs, equals the loop over its samples."""
+        xs, ys = [s[0] for s in samples], [s[1] for s in samples]
+        _assert_batch_equals_loop(expression, [xs, shared, ys], (0, 2))
+
+    @pytest.mark.parametrize("name", sorted(BUILT_IN_OPS))
+    @given(data=st.data())
+    def test_every_row_at_its_edges_equals_the_loop(self, name: str, data: st.DataObject) -> None:
+        """Each row, batched over edge inputs (kinks, zeros, subnormals, ties), equals the loop."""
+        arity = RULES[name].arity or 3
+        n = data.draw(st.integers(1, 6))
+        args = [data.draw(st.lists(SAMPLE_INPUTS, min_size=n, max_size=n)) for _ in range(arity)]
+        if arity > 1 and data.draw(st.booleans()):  # a shared operand, as a parameter
+            args[0] = data.draw(SAMPLE_INPUTS)
+        if arity > 1 and data.draw(st.booleans()):  # a tie in every sample
+            args[-1] = list(args[0]) if isinstance(args[0], list) else args[-1]
+        batched = tuple(k for k, a in enumerate(args) if isinstance(a, list))
+        if name == "dot":
+            args.append(data.draw(st.lists(SAMPLE_INPUTS, min_size=n, max_size=n)))
+            batched = (*batched, len(args) - 1)
+        _assert_batch_equals_loop(lambda *v: apply(name, *v), args, batched)
+
+    def test_a_zero_gradient_through_an_infinite_derivative_is_zero_per_sample(self) -> None:
+        """Where one sample's gradient is 0 and sqrt'(0) = inf, that sample gets 0, not NaN."""
+        cf = autograd.compile(lambda x, w: (x.sqrt() * w).relu() + x, batch_argnums=0)
+        value, (dx, dw) = cf.value_and_grad([0.0, 4.0], -1.0)
+        assert value == 4.0
+        assert list(dx) == [1.0, 1.0]  # relu is off in both samples; sqrt's inf never enters
+        assert dw == 0.0
+
+    def test_outputs_and_mean(self) -> None:
+        """cf(*args) gives the N outputs; reduce='mean' divides value and gradients by N."""
+        cf = autograd.compile(lambda w, x: w * x * x, batch_argnums=1)
+        assert list(cf(2.0, [1.0, 2.0, 3.0])) == [2.0, 8.0, 18.0]
+        value, (dw, dx) = cf.value_and_grad(2.0, [1.0, 2.0, 3.0], reduce="mean")
+        assert (value, dw, list(dx)) == (28.0 / 3, 14.0 / 3, [4.0 / 3, 8.0 / 3, 12.0 / 3])
+        dw_sum, dx_sum = cf.grad(2.0, [1.0, 2.0, 3.0])
+        assert (dw_sum, list(dx_sum)) == (14.0, [4.0, 8.0, 12.0])
+
+    def test_arrays_lists_and_tuples_are_batches(self) -> None:
+        """A batched argument may be a list, a tuple or a 1-D NumPy array; results are float64."""
+        np = pytest.importorskip("numpy")
+        cf = autograd.compile(lambda x, y: x * y, batch_argnums=(0, 1))
+        out = cf(np.array([1, 2]), (3.0, 4.0))
+        assert out.dtype == np.float64 and list(out) == [3.0, 8.0]
+        _, (dx, dy) = cf.value_and_grad([1.0, 2.0], np.array([3.0, 4.0]))
+        assert dx.dtype == np.float64 and (list(dx), list(dy)) == ([3.0, 4.0], [1.0, 2.0])
+
+    def test_an_output_that_depends_on_no_sample(self) -> None:
+        """A function of the shared arguments only is the same for every sample."""
+        cf = autograd.compile(lambda w, x: w * w, batch_argnums=1)
+        assert list(cf(3.0, [1.0, 2.0])) == [9.0, 9.0]
+        value, (dw, dx) = cf.value_and_grad(3.0, [1.0, 2.0])
+        assert (value, dw, list(dx)) == (18.0, 12.0, [0.0, 0.0])
+
+    def test_domain_errors_name_the_op_and_the_first_sample(self) -> None:
+        """A domain error raises the float program's exception type, naming op and sample."""
+        cf = autograd.compile(lambda x: x.log(), batch_argnums=0)
+        with pytest.raises(ValueError, match=r"log: .*\(sample 2\)"):
+            cf([1.0, 2.0, -1.0, 0.0])
+        cf = autograd.compile(lambda x, y: x / y, batch_argnums=1)
+        with pytest.raises(ZeroDivisionError, match=r"div: .*\(sample 1\)"):
+            cf.value_and_grad(1.0, [2.0, 0.0])
+        cf = autograd.compile(lambda x: x.erf().log(), batch_argnums=0)  # erf runs per sample
+        with pytest.raises(ValueError, match=r"log: .*\(sample 0\)"):
+            cf([-1.0])
+
+    def test_detect_anomaly_names_the_op_and_the_sample(self) -> None:
+        """Under detect_anomaly a batched call stops at the first inf, naming op and sample."""
+        cf = autograd.compile(lambda x: x.exp(), batch_argnums=0)
+        with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match=r"exp.*sample 1"):
+            cf([1.0, 1000.0])
+        assert list(cf([1.0, 1000.0]))[1] == math.inf  # outside the block: inf, as in PyTorch
+
+    def test_shared_gradients_are_one_reduction(self) -> None:
+        """The source adds up a shared argument's per-sample contributions with one add_samples."""
+        cf = autograd.compile(lambda w, x: (w * x).tanh(), batch_argnums=1)
+        cf.value_and_grad(0.5, [1.0, 2.0])
+        assert cf.backend == "numpy"
+        assert "g_x0 = add_samples(x1 * g_t0)" in cf.source
+        assert "tanh_array(t0)" in cf.source
+
+    def test_without_numpy_the_float_program_runs_per_sample(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With NumPy missing, batched calls loop over the samples and give the same numbers."""
+        f = lambda w, x: (w * x).sin() * x  # noqa: E731
+        want = autograd.compile(f, batch_argnums=1).value_and_grad(0.5, [1.0, -2.0, 3.0])
+        monkeypatch.setattr("autograd.compiler._numpy", lambda: None)
+        cf = autograd.compile(f, batch_argnums=1)
+        assert cf.backend == "python"
+        value, (dw, dx) = cf.value_and_grad(0.5, [1.0, -2.0, 3.0])
+        assert math.isclose(value, want[0], rel_tol=1e-12)
+        assert math.isclose(dw, want[1][0], rel_tol=1e-12)
+        assert list(dx) == pytest.approx(list(want[1][1]), rel=1e-12)
+        assert list(cf(0.5, [1.0, 2.0])) == [math.sin(0.5), math.sin(1.0) * 2.0]
+
+    @pytest.mark.parametrize(
+        ("batch_argnums", "error", "match"),
+        [
+            ("0", TypeError, "batch_argnums"),
+            ((), TypeError, "batch_argnums"),
+            ((0, 0), ValueError, "repeated"),
+            (-1, ValueError, ">= 0"),
+            ((True,), TypeError, "ints"),
+        ],
+    )
+    def test_bad_batch_argnums(self, batch_argnums: Any, error: type, match: str) -> None:
+        """batch_argnums must be an int or a tuple of distinct ints >= 0."""
+        with pytest.raises(error, match=match):
+            autograd.compile(lambda x: x, batch_argnums=batch_argnums)
+
+    @pytest.mark.parametrize(
+        ("args", "error", "match"),
+        [
+            (([1.0, 2.0], [1.0]), ValueError, "same length"),
+            (([], []), ValueError, "at least one sample"),
+            ((1.0, [1.0]), TypeError, "argument 0 is batched"),
+            ((["a"], [1.0]), TypeError, "argument 0 item 0"),
+            (([1.0],), ValueError, "out of range"),
+        ],
+    )
+    def test_bad_batches(self, args: tuple[Any, ...], error: type, match: str) -> None:
+        """Batches must be sequences of numbers of one common, non-zero length."""
+        cf = autograd.compile(lambda x, y: x * y, batch_argnums=(0, 1))
+        with pytest.raises(error, match=match):
+            cf(*args)
+
+    def test_bad_reduce(self) -> None:
+        """reduce must be 'sum' or 'mean'."""
+        cf = autograd.compile(lambda x: x, batch_argnums=0)
+        with pytest.raises(ValueError, match="reduce"):
+            cf.value_and_grad([1.0], reduce="max")
+
+    def test_two_dimensional_arrays_are_refused(self) -> None:
+        """A batched NumPy argument must be 1-D."""
+        np = pytest.importorskip("numpy")
+        cf = autograd.compile(lambda x: x, batch_argnums=0)
+        with pytest.raises(ValueError, match="1-D"):
+            cf(np.ones((2, 2)))
+
+
+class TestAnomaly:
+    def test_compiled_forward_inf_raises_inside_detect_anomaly(self) -> None:
+        """compile(exp)(1000) is inf, but inside detect_anomaly it raises naming exp."""
+        cf = autograd.compile(lambda x: x.exp())
+        assert cf(1000.0) == math.inf
+        with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="exp produced"):
+            cf(1000.0)
+
+    def test_compiled_backward_inf_raises_inside_detect_anomaly(self) -> None:
+        """compile(sqrt(x) + x).grad(0) is inf, but inside detect_anomaly it names sqrt."""
+        cf = autograd.compile(lambda x: x.sqrt() + x)
+        assert cf.grad(0.0) == (math.inf,)
+        with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="sqrt"):
+            cf.grad(0.0)

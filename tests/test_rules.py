@@ -771,3 +771,61 @@ class TestRowsAgree:
             assert method.__doc__ == rule.doc
             out = method(Value(0.5), *([0.25] * (rule.arity - 1)))
             assert out.op == name
+
+
+class TestArrayForms:
+    """Each row's op on NumPy arrays computes, per element, what its float functions compute."""
+
+    @pytest.mark.parametrize("name", sorted(n for n in BUILT_IN_OPS if RULES[n].array))
+    @given(data=st.data())
+    def test_array_forward_and_vjp_are_the_float_ones_per_element(
+        self, name: str, data: st.DataObject
+    ) -> None:
+        """Array forward and vjp equal the float ones element by element, edges included."""
+        np = pytest.importorskip("numpy")
+        from autograd.codegen import _base_namespace
+
+        rule = RULES[name]
+        form = rule.array
+        assert form is not None
+        width = len(_inputs(data, name))  # the number of inputs, drawn once for n-ary rows
+        samples = [
+            [data.draw(ANY_INPUT) for _ in range(width)]
+            for _ in range(data.draw(st.integers(1, 5)))
+        ]
+        columns = [np.array([s[k] for s in samples]) for k in range(width)]
+        try:
+            outs = [rule.forward(*s) for s in samples]
+        except (ValueError, ZeroDivisionError) as error:
+            assert form.forward is not None  # a row whose code runs as written cannot fail
+            with np.errstate(all="ignore"), pytest.raises(type(error), match=r"\(sample \d+\)"):
+                form.forward(np, *columns)
+            return
+        names = [f"a{k}" for k in range(width)]
+        with np.errstate(all="ignore"):
+            if form.forward is not None:
+                got = form.forward(np, *columns)
+            else:
+                got = eval(rule.code(*names), {**_base_namespace(), **dict(zip(names, columns))})  # type: ignore[misc]
+            got = np.broadcast_to(got, (len(samples),))
+            g = np.array([data.draw(ANY_INPUT) for _ in samples])
+            out = np.array(outs)
+            if form.vjp is not None:
+                parts = form.vjp(np, g, *columns, out)
+            elif rule.code_vjp is not None:
+                namespace = {**_base_namespace(), **dict(zip(names, columns)), "g": g, "out": out}
+                parts = [eval(c, namespace) for c in rule.code_vjp("g", *names, "out")]  # type: ignore[misc]
+            else:
+                parts = rule.vjp(g, *columns, out)
+        for i, sample in enumerate(samples):
+            assert _near(float(got[i]), outs[i])
+            want = rule.vjp(float(g[i]), *sample, outs[i])
+            for part, w in zip(parts, want):
+                assert _near(float(np.broadcast_to(part, (len(samples),))[i]), w)
+
+
+def _near(a: float, b: float) -> bool:
+    """Equal within 1e-12 relative (NumPy's exp or log may differ from math's in the last bit)."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))

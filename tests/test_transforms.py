@@ -282,3 +282,17 @@ class TestNegativeBasePower:
     def test_second_derivative_in_the_exponent_is_nan(self) -> None:
         """d2/dy2 (-2) ** y is NaN, not 0: the NaN first derivative stays on the graph."""
         assert math.isnan(grad(grad(lambda y: (-2.0) ** y))(3.0))
+
+
+class TestAnomaly:
+    def test_grad_stops_at_an_infinite_derivative(self) -> None:
+        """grad(sqrt)(0) is inf, but inside detect_anomaly it raises naming sqrt."""
+        assert grad(lambda x: x.sqrt())(0.0) == math.inf
+        with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="sqrt"):
+            grad(lambda x: x.sqrt())(0.0)
+
+    def test_value_and_grad_stops_at_an_overflowing_derivative(self) -> None:
+        """d/dx 1/x at 1e-200 overflows to -inf; inside detect_anomaly that raises naming div."""
+        assert value_and_grad(lambda x: 1 / x)(1e-200)[1] == -math.inf
+        with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="div"):
+            value_and_grad(lambda x: 1 / x)(1e-200)
