@@ -9,7 +9,10 @@ from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import TypeVar
 
+from .text import CharTokenizer, names  # text for language models, re-exported here
+
 __all__ = [
+    "CharTokenizer",
     "batches",
     "make_blobs",
     "make_circles",
@@ -17,6 +20,7 @@ __all__ = [
     "make_regression",
     "make_spirals",
     "make_xor",
+    "names",
     "train_test_split",
 ]
 
