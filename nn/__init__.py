@@ -9,7 +9,7 @@ Example:
 
 from __future__ import annotations
 
-from . import data, functional, losses, optim
+from . import data, functional, losses, models, optim
 from .attention import CausalSelfAttention, KVCache
 from .container import Sequential
 from .embedding import Embedding
@@ -41,6 +41,7 @@ __all__ = [
     "functional",
     "load",
     "losses",
+    "models",
     "optim",
     "save",
 ]
