@@ -8,11 +8,13 @@ The file is one JSON object (UTF-8)::
      "state": {"layers.0.neurons.0.w.0": 0.123, ...}}
 
 ``architecture`` holds the constructor arguments of a :class:`~nn.Neuron`,
-:class:`~nn.Layer` or :class:`~nn.MLP`; ``state`` is the model's
-``state_dict()``. Nothing is pickled and nothing in the file is executed:
-loading parses JSON, checks every field, builds the model from the checked
-arguments and copies the weights in. Other modules can be saved through their
-``state_dict()`` / ``load_state_dict()``.
+:class:`~nn.Layer` or :class:`~nn.MLP`, or of a module that
+:mod:`nn.architectures` describes (the transformer modules, ``Sequential``,
+:class:`~nn.models.GPT`); ``state`` is the model's ``state_dict()``.
+Nothing is pickled and nothing in the file is executed: loading parses JSON,
+checks every field, builds the model from the checked arguments and copies the
+weights in. Other modules can be saved through their ``state_dict()`` /
+``load_state_dict()``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
+from . import architectures
 from .layers import _ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
 
@@ -56,15 +60,17 @@ _FIELDS: dict[str, dict[str, str]] = {
 
 
 def save(model: Module, path: str | os.PathLike[str]) -> None:
-    """Write a Neuron, Layer or MLP to ``path`` as JSON: format, version, architecture, weights.
+    """Write a built-in model to ``path`` as JSON: format, version, architecture, weights.
 
     The file is written to a temporary file in the same directory, flushed to
     disk and renamed over ``path``, so an interrupted or failed save leaves any
     earlier file at ``path`` intact.
 
     Args:
-        model: a :class:`~nn.Neuron`, :class:`~nn.Layer` or :class:`~nn.MLP`
-            (not a subclass, whose extra code the file could not rebuild).
+        model: a :class:`~nn.Neuron`, :class:`~nn.Layer`, :class:`~nn.MLP`, or
+            a class listed in :mod:`nn.architectures` such as
+            :class:`~nn.models.GPT` (not a subclass, whose extra code the file
+            could not rebuild).
         path: where to write; the directory must exist.
 
     Raises:
@@ -80,12 +86,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         >>> nn.load(path).state_dict() == model.state_dict()
         True
     """
-    kind = type(model)
-    if _MODEL_TYPES.get(kind.__name__) is not kind:
-        raise TypeError(
-            f"nn.save: saves Neuron, Layer and MLP models, got {kind.__name__}; "
-            "for other modules save model.state_dict()"
-        )
+    architecture = _describe(model)
     state: dict[str, float] = {}
     bad = []
     for name, value in model.state_dict().items():
@@ -98,7 +99,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     document = {
         "format": FORMAT,
         "version": VERSION,
-        "architecture": model._config(),  # type: ignore[attr-defined]
+        "architecture": architecture,
         "state": state,
     }
     data = (json.dumps(document, allow_nan=False) + "\n").encode("utf-8")
@@ -108,6 +109,20 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
             "limit that nn.load accepts"
         )
     _write_atomically(os.fspath(path), data)
+
+
+def _describe(model: Module) -> dict[str, Any]:
+    """The architecture of a built-in model; TypeError for any other module."""
+    kind = type(model)
+    if _MODEL_TYPES.get(kind.__name__) is kind:
+        return model._config()  # type: ignore[attr-defined,no-any-return]
+    description = architectures.describe(model, _describe)
+    if description is None:
+        raise TypeError(
+            f"nn.save: saves Neuron, Layer, MLP and {', '.join(architectures.names())} "
+            f"models, got {kind.__name__}; for other modules save model.state_dict()"
+        )
+    return description
 
 
 def _is_weight(value: object) -> bool:
@@ -143,14 +158,14 @@ class _Invalid(ValueError):
     """A problem with the file's content (the message says what)."""
 
 
-def load(path: str | os.PathLike[str]) -> Neuron | Layer | MLP:
+def load(path: str | os.PathLike[str]) -> Module:
     """Read a model written by :func:`save`, checking everything before building it.
 
     Args:
         path: the file to read.
 
     Returns:
-        A new Neuron, Layer or MLP with the saved architecture and weights.
+        A new model of the saved class, with the saved architecture and weights.
 
     Raises:
         ValueError: saying what is wrong, if the file is larger than
@@ -184,7 +199,7 @@ def load(path: str | os.PathLike[str]) -> Neuron | Layer | MLP:
         raise ValueError(f"nn.load: {path}: {error}") from None
 
 
-def _parse(raw: bytes) -> Neuron | Layer | MLP:
+def _parse(raw: bytes) -> Module:
     """The model a file's bytes describe, or ``_Invalid`` saying what is wrong."""
     try:
         text = raw.decode("utf-8")
@@ -213,14 +228,16 @@ def _parse(raw: bytes) -> Neuron | Layer | MLP:
     if version != VERSION or isinstance(version, bool):
         raise _Invalid(f"version {version!r} is not supported; this chainrule reads {VERSION}")
     _exact_keys("the file", document, ["format", "version", "architecture", "state"])
-    kind, arguments = _architecture(document["architecture"])
+    build, expected = _checked(document["architecture"])
     state = _state(document["state"])
-    expected = _parameter_count(kind, arguments)
     if expected != len(state):
         raise _Invalid(
             f"inconsistent: the architecture has {expected} parameters but state has {len(state)}"
         )
-    model = _MODEL_TYPES[kind](**arguments, seed=0)
+    try:
+        model = build()
+    except ValueError as error:  # arguments that do not fit together
+        raise _Invalid(str(error)) from None
     try:
         model.load_state_dict(state)
     except ValueError as error:
@@ -255,13 +272,28 @@ def _exact_keys(where: str, mapping: dict[str, Any], keys: list[str]) -> None:
         raise _Invalid(f"{where} has unexpected fields {unexpected}")
 
 
+def _checked(architecture: object) -> tuple[Callable[[], Module], int]:
+    """A function that builds the architecture, and its parameter count."""
+    if isinstance(architecture, dict) and architecture.get("type") in architectures.names():
+        try:
+            return architectures.check(architecture, _checked)
+        except _Invalid:
+            raise
+        except ValueError as error:
+            raise _Invalid(str(error)) from None
+    kind, arguments = _architecture(architecture)
+    return lambda: _MODEL_TYPES[kind](**arguments, seed=0), _parameter_count(kind, arguments)
+
+
 def _architecture(architecture: object) -> tuple[str, dict[str, Any]]:
     """The model type and its checked constructor arguments."""
     if not isinstance(architecture, dict):
         raise _Invalid(f"architecture must be an object, got {_kind(architecture)}")
     kind = architecture.get("type")
     if not isinstance(kind, str) or kind not in _FIELDS:
-        raise _Invalid(f"architecture type {kind!r} is not one of {list(_FIELDS)}")
+        raise _Invalid(
+            f"architecture type {kind!r} is not one of {[*_FIELDS, *architectures.names()]}"
+        )
     fields = _FIELDS[kind]
     _exact_keys(f"the {kind} architecture", architecture, ["type", *fields])
     arguments: dict[str, Any] = {}
