@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
 __all__ = [
@@ -123,7 +123,9 @@ def check_choice(where: str, name: str, value: object, choices: Sequence[str]) -
 def check_sequence(
     where: str, name: str, value: object, length: int | None = None
 ) -> Sequence[object]:
-    """``value`` if it is a sequence (not a string), of ``length`` items when given.
+    """``value`` if it is a sequence (not a string or a mapping), of ``length`` items when given.
+
+    Anything with a length and indexing counts, so a NumPy array row does too.
 
     Args:
         where: the function or class being called, for the message.
@@ -138,11 +140,13 @@ def check_sequence(
         >>> check_sequence("Linear", "x", [1.0, 2.0], 2)
         [1.0, 2.0]
     """
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+    if isinstance(value, (str, bytes, Mapping)) or not (
+        hasattr(value, "__len__") and hasattr(value, "__getitem__")
+    ):
         raise TypeError(f"{where}: {name} must be a sequence, got {type(value).__name__}")
     if length is not None and len(value) != length:
         raise ValueError(f"{where}: {name} must have {length} items, got {len(value)}")
-    return value
+    return value  # type: ignore[return-value]
 
 
 def check_token(where: str, name: str, value: object, limit: int) -> int:

@@ -80,6 +80,14 @@ class TestOtherChecks:
             check_sequence("f", "x", "ab")
         with pytest.raises(TypeError, match="got generator"):
             check_sequence("f", "x", (i for i in range(2)))
+        with pytest.raises(TypeError, match="got dict"):
+            check_sequence("f", "x", {0: 1.0})
+
+    def test_sequence_accepts_numpy_rows(self) -> None:
+        """A NumPy array has a length and indexing, so it counts as a sequence."""
+        np = pytest.importorskip("numpy")
+        row = np.array([1.0, 2.0])
+        assert check_sequence("f", "x", row, 2) is row
 
     def test_token(self) -> None:
         """A token must be an int in [0, limit)."""
