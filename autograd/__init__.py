@@ -14,47 +14,39 @@ Example:
 
 from __future__ import annotations
 
+from . import ops
 from .compiler import compile as compile  # public as autograd.compile, not in __all__
 from .custom_op import op
-from .derivatives import grad, hessian, value_and_grad
-from .functions import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
-from .functions import sum as sum  # public as autograd.sum, not in __all__
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .graph import gradients
 from .mode import detect_anomaly, enable_grad, no_grad, scope, scope_of
+from .ops import *  # noqa: F403 - every primitive as a function: exp, maximum, ...
+from .ops import max as max  # public as autograd.max, not in __all__
+from .ops import sum as sum  # public as autograd.sum, not in __all__
+from .transforms import grad, gradients, hessian, value_and_grad
 from .value import Scalar, Value
 from .viz import draw_dot, draw_graph
 
 __version__ = "0.1.0"
 
-# `sum` and `compile` are importable as autograd.sum and autograd.compile but left out of
-# `import *`: they would shadow the builtins.
+# `sum`, `max` and `compile` are importable as autograd.sum, autograd.max and
+# autograd.compile but left out of `import *`: they would shadow the builtins.
 __all__ = [
     "GradcheckError",
     "Scalar",
     "Value",
-    "cos",
     "detect_anomaly",
-    "dot",
     "draw_dot",
     "draw_graph",
     "enable_grad",
-    "exp",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "gradients",
     "hessian",
-    "leaky_relu",
-    "log",
     "no_grad",
     "op",
-    "relu",
     "scope",
     "scope_of",
-    "sigmoid",
-    "sin",
-    "sqrt",
-    "tanh",
     "value_and_grad",
 ]
+__all__ += ops.__all__

@@ -3,30 +3,15 @@
 Building a graph of Values costs far more than the arithmetic it records. A
 function whose graph has the same shape on every call (a network's loss, say)
 can be *traced* once: called on Values, its graph is turned into Python source,
-one line per node, for the forward pass and for the reverse sweep over plain
-floats. That source is compiled with Python's own :func:`compile` and reused.
-
-The generated code computes exactly what the dynamic engine computes:
-
-* forwards of ``add sub mul neg`` are the operators; every other forward is a
-  call of the op's row in :data:`autograd.rules.RULES` (``t5 = exp_(t3)``), so
-  domain checks, overflow handling and the branches inside ``relu``, ``abs``,
-  ``leaky_relu`` and ``pow`` run on every call;
-* simple partials are written inline (``g_x0 += x1 * g_t2`` for ``mul``), each
-  one the same float expression as its rule (a test holds them equal); ``pow``
-  and ``@autograd.op`` ops call their rule's ``partials``;
-* gradients accumulate in the same order as :func:`autograd.graph.gradients`,
-  and a node whose gradient is exactly 0 is skipped (``if g_t5:``) wherever its
-  partials could be infinite, as ``backward()`` does.
-
-Only the op table's code goes into the source: labels and other strings never
-do, and a custom op's name appears in a comment only when it is an identifier.
+one line per node, for the forward pass and for the reverse sweep (see
+:mod:`autograd.codegen`). That source is compiled with Python's own
+:func:`compile` and reused. With ``batch_argnums`` the same trace runs a whole
+batch per call, on NumPy arrays holding one number per sample.
 """
 
 from __future__ import annotations
 
-import builtins
-import math
+import array
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,88 +19,14 @@ from types import CodeType, FrameType
 from typing import Any
 
 from . import mode
-from .graph import topological_order
-from .rules import BUILT_IN_OPS, RULES
-from .value import Value, _real, _type_message
+from .codegen import Program
+from .value import Value, as_number, number_type_message
 
 __all__ = ["Compiled", "Program", "TraceError", "compile", "tracing"]
 
 
 class TraceError(RuntimeError):
     """Python control flow depended on a traced Value, which a trace cannot follow."""
-
-
-# --- what each op looks like as source ------------------------------------------
-
-#: Forwards written as operators; every other op calls its rule's forward function.
-_FORWARD_SOURCE: dict[str, str] = {
-    "add": "{0} + {1}",
-    "sub": "{0} - {1}",
-    "mul": "{0} * {1}",
-    "neg": "-{0}",
-}
-
-
-def _forward_template(op: str, n_args: int) -> str | None:
-    """The forward of ``op`` as an expression over ``{i}``, or None to call the rule.
-
-    ``sum`` and ``dot`` call the builtin ``sum`` on a tuple, as their rules do on an
-    iterator, so the float result is the same on every Python (3.12 made ``sum``
-    of floats compensated).
-    """
-    if op == "sum":
-        return f"sum({_tuple([f'{{{i}}}' for i in range(n_args)])}, 0.0)"
-    if op == "dot":
-        half = n_args // 2
-        return f"sum({_tuple([f'{{{i}}} * {{{i + half}}}' for i in range(half)])}, 0.0)"
-    return _FORWARD_SOURCE.get(op)
-
-
-#: ``d out / d input_i`` as float expressions over the inputs ``{i}`` and ``{out}``,
-#: each the same arithmetic as the op's rule (tests/test_compile.py holds them equal).
-_PARTIAL_SOURCE: dict[str, tuple[str, ...]] = {
-    "add": ("1.0", "1.0"),
-    "sub": ("1.0", "-1.0"),
-    "mul": ("{1}", "{0}"),
-    "div": ("(1.0 / {1})", "(-{out} / {1})"),
-    "neg": ("-1.0",),
-    "abs": ("(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0)",),
-    "exp": ("{out}",),
-    "log": ("(1.0 / {0})",),
-    "sqrt": ("(inf_ if {out} == 0.0 else 0.5 / {out})",),
-    "sin": ("cos_({0})",),
-    "cos": ("-sin_({0})",),
-    "tanh": ("(1.0 - {out} * {out})",),
-    "sigmoid": ("{out} * (1.0 - {out})",),
-    "relu": ("(1.0 if {0} > 0.0 else 0.0)",),
-    "leaky_relu": ("(1.0 if {0} > 0.0 else {1})", "(0.0 if {0} > 0.0 else {0})"),
-}
-
-#: Ops whose partials are finite for every input, so a zero gradient needs no skip test.
-_FINITE_PARTIALS = frozenset({"add", "sub", "neg", "sum", "abs", "relu"})
-
-
-def _partial_templates(op: str, n_args: int) -> tuple[str, ...] | None:
-    """The inline partials of ``op`` for ``n_args`` inputs, or None to call the rule."""
-    if op == "sum":
-        return ("1.0",) * n_args
-    if op == "dot":  # d/dx_i = y_i and d/dy_i = x_i: the two halves swap
-        half = n_args // 2
-        return tuple(f"{{{(i + half) % n_args}}}" for i in range(n_args))
-    return _PARTIAL_SOURCE.get(op)
-
-
-def _literal(x: float) -> str:
-    """A float as source: its repr, in parentheses when negative; names for inf and NaN."""
-    # float() first: a closed-over Value's data may have been set to a NumPy scalar or
-    # a float subclass, whose repr is not a plain number (or not even safe source).
-    x = float(x)
-    if math.isnan(x):
-        return "nan_"
-    if math.isinf(x):
-        return "inf_" if x > 0.0 else "(-inf_)"
-    text = repr(x)
-    return f"({text})" if text.startswith("-") else text
 
 
 # --- tracing: catching Python control flow on traced Values ----------------------
@@ -131,7 +42,7 @@ _GUARDED: dict[CodeType, str] = {
 }
 
 
-_SWITCH_ENTER = mode._ModeSwitch.__enter__.__code__
+_SWITCH_ENTER = mode.no_grad.__enter__.__code__  # shared by the mode switches
 
 
 class _Dependence:
@@ -150,12 +61,12 @@ class _Dependence:
             if top in known:
                 stack.pop()
                 continue
-            pending = [a for a in top._args if type(a) is not float and a not in known]
+            pending = [a for a in top.operands if type(a) is not float and a not in known]
             if pending:
                 stack.extend(pending)  # type: ignore[arg-type]
                 continue
             stack.pop()
-            known[top] = any(type(a) is not float and known[a] for a in top._args)  # type: ignore[index]
+            known[top] = any(type(a) is not float and known[a] for a in top.operands)  # type: ignore[index]
         return known[node]
 
 
@@ -224,17 +135,16 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
     # profiler installed from C (cProfile) cannot be restored, so it is left alone.
     guard = previous is None or callable(previous)
     hook = check if previous is None else _chained(previous, check)
-    token = mode._mode.set(mode.DEFAULT)  # record nodes, even inside no_grad
     if guard:
         sys.setprofile(hook)
     try:
-        yield
+        with mode.default_mode():  # record nodes, even inside no_grad
+            yield
         if errors:  # f caught the error and went on: the trace is still not valid
             raise errors[0]
     finally:
         if guard:
             sys.setprofile(previous)
-        mode._mode.reset(token)
 
 
 def _chained(first: Any, then: Callable[[FrameType, str, Any], None]) -> Callable[..., None]:
@@ -247,236 +157,31 @@ def _chained(first: Any, then: Callable[[FrameType, str, Any], None]) -> Callabl
     return both
 
 
-# --- code generation --------------------------------------------------------------
-
-
-class Program:
-    """A recorded graph as generated Python: a forward function and a backward one.
-
-    ``outputs`` are Values computed from ``inputs`` (leaves). Leaves that are not
-    inputs are constants: their current ``data`` is written into the code.
-    Gradients are taken with respect to the first ``n_wrt`` inputs.
-
-    The generated functions take one float per input:
-
-    * ``forward(*xs)`` returns the tuple of outputs;
-    * ``backward(*xs, *seeds)`` returns ``(outputs, grads)``: the outputs and
-      ``sum_k seeds[k] * d outputs[k] / d input_i`` for each of the first ``n_wrt``
-      inputs (a vector-Jacobian product; one output with seed 1.0 is the gradient).
-
-    Args:
-        outputs: the Values to compute.
-        inputs: distinct leaf Values standing for the arguments, in order.
-        n_wrt: how many of the inputs (from the first) to differentiate; all by default.
-
-    Raises:
-        TypeError: if an output or input is not a Value.
-        ValueError: if the inputs are not distinct leaves or ``n_wrt`` is out of range.
-
-    Example:
-        >>> from autograd import Value
-        >>> x, y = Value(2.0), Value(3.0)
-        >>> program = Program([x * y + x], [x, y])
-        >>> program.forward(4.0, 5.0), program.backward(4.0, 5.0, 1.0)
-        ((24.0,), ((24.0,), (6.0, 4.0)))
-    """
-
-    def __init__(
-        self, outputs: Sequence[Value], inputs: Sequence[Value], n_wrt: int | None = None
-    ) -> None:
-        for where, values in (("outputs", outputs), ("inputs", inputs)):
-            for index, v in enumerate(values):
-                if not isinstance(v, Value):
-                    raise TypeError(
-                        f"Program {where} must be Values, got {type(v).__name__} at index {index}"
-                    )
-        if len(set(inputs)) != len(inputs) or any(x._op for x in inputs):
-            raise ValueError("Program inputs must be distinct leaf Values")
-        self.n_inputs = len(inputs)
-        self.n_outputs = len(outputs)
-        self.n_wrt = self.n_inputs if n_wrt is None else n_wrt
-        if not 0 <= self.n_wrt <= self.n_inputs:
-            raise ValueError(f"Program n_wrt must be in [0, {self.n_inputs}], got {n_wrt!r}")
-        generator = _Generator(outputs, inputs, self.n_wrt)
-        self.source = generator.source
-        namespace = _namespace()
-        namespace.update(generator.bindings)
-        exec(builtins.compile(self.source, "<autograd.compile>", "exec"), namespace)
-        self.forward: Callable[..., tuple[float, ...]] = namespace["forward"]
-        self.backward: Callable[..., tuple[tuple[float, ...], tuple[float, ...]]] = namespace[
-            "backward"
-        ]
-
-
-def _namespace() -> dict[str, Any]:
-    """The names generated code may use: each rule's forward and partials, inf and NaN."""
-    namespace: dict[str, Any] = {"__builtins__": {}, "inf_": math.inf, "nan_": math.nan}
-    namespace["sum"] = builtins.sum
-    for op in BUILT_IN_OPS:
-        namespace[f"{op}_"] = RULES[op].forward
-    namespace["pow_d"] = RULES["pow"].partials
-    return namespace
-
-
-class _Generator:
-    """Writes the source of a :class:`Program`: names, forward lines, then the reverse sweep."""
-
-    def __init__(self, outputs: Sequence[Value], inputs: Sequence[Value], n_wrt: int) -> None:
-        self.names: dict[Value, str] = {x: f"x{i}" for i, x in enumerate(inputs)}
-        self.custom: dict[str, str] = {}  # custom op name -> its name in the namespace
-        self.bindings: dict[str, Any] = {}  # the custom ops' rules, by those names
-        self.assigned: set[Value] = set()  # the gradients written so far
-        order: list[Value] = []
-        seen: set[Value] = set()
-        for out in outputs:
-            for node in topological_order(out):
-                if node not in seen:
-                    seen.add(node)
-                    order.append(node)
-        interior = [node for node in order if node._op]
-        for k, node in enumerate(interior):
-            self.names[node] = f"t{k}"
-        # Nodes that need a gradient: the wrt inputs and anything computed from them.
-        active: set[Value] = set(inputs[:n_wrt])
-        for node in interior:
-            if any(type(a) is not float and a in active for a in node._args):
-                active.add(node)
-        params = ", ".join(f"x{i}" for i in range(len(inputs)))
-        forward = [self._forward_line(node) for node in interior]
-        results = _tuple([self._operand(out) for out in outputs])
-        seeds = ", ".join(f"s{k}" for k in range(len(outputs)))
-        objective = " + ".join(f"s{k} * {self._operand(out)}" for k, out in enumerate(outputs))
-        lines = [
-            f"def forward({params}):",
-            *forward,
-            f"    return {results}",
-            "",
-            "",
-            f"def backward({', '.join(p for p in (params, seeds) if p)}):",
-            *forward,
-            f"    # backward: g_v is d({objective})/dv; nodes in reverse order, each adding",
-            "    # its gradient times its local partials into its inputs' gradients",
-            *self._backward_lines(outputs, interior, active),
-            f"    return {results}, {self._grads(inputs[:n_wrt])}",
-        ]
-        self.source = "\n".join(lines) + "\n"
-
-    def _operand(self, a: Value | float) -> str:
-        if type(a) is float:
-            return _literal(a)
-        name = self.names.get(a)  # type: ignore[arg-type]
-        return _literal(a.data) if name is None else name  # type: ignore[union-attr]
-
-    def _function(self, op: str) -> str:
-        """The namespace name of an op's forward; custom ops get a numbered one."""
-        if op in BUILT_IN_OPS:
-            return f"{op}_"
-        if op not in self.custom:
-            name = f"op{len(self.custom)}_"
-            self.custom[op] = name
-            rule = RULES[op]
-            self.bindings[name], self.bindings[name + "d"] = rule.forward, rule.partials
-        return self.custom[op]
-
-    def _comment(self, op: str) -> str:
-        if op in BUILT_IN_OPS or op.isidentifier():
-            return op
-        return "a custom op"
-
-    def _forward_line(self, node: Value) -> str:
-        args = [self._operand(a) for a in node._args]
-        template = _forward_template(node._op, len(args))
-        if template is not None:
-            expression = template.format(*args)
-        else:
-            expression = f"{self._function(node._op)}({', '.join(args)})"
-        return f"    {self.names[node]} = {expression}  # {self._comment(node._op)}"
-
-    def _backward_lines(
-        self, outputs: Sequence[Value], interior: list[Value], active: set[Value]
-    ) -> list[str]:
-        lines: list[str] = []
-        assigned = self.assigned
-        for k, out in enumerate(outputs):
-            if out in active:
-                grad = f"g_{self.names[out]}"
-                lines.append(f"    {grad} {'+=' if out in assigned else '='} s{k}")
-                assigned.add(out)
-        for node in reversed(interior):
-            if node not in assigned:
-                continue  # no path to an output: its gradient is zero
-            lines += self._node_backward(node, active, assigned)
-        return lines
-
-    def _node_backward(self, node: Value, active: set[Value], assigned: set[Value]) -> list[str]:
-        name = self.names[node]
-        g = f"g_{name}"
-        args = [self._operand(a) for a in node._args]
-        templates = _partial_templates(node._op, len(args))
-        if templates is None:  # call the rule: pow and custom ops
-            fn = "pow_d" if node._op == "pow" else self._function(node._op) + "d"
-            partials = [f"d_{name}[{i}]" for i in range(len(args))]
-            setup = [f"d_{name} = {fn}({', '.join([*args, name])})"]
-        else:
-            partials = [t.format(*args, out=name) for t in templates]
-            setup = []
-        guarded = node._op not in _FINITE_PARTIALS
-        pre: list[str] = []
-        body: list[str] = []
-        for a, d in zip(node._args, partials):
-            if type(a) is float or a not in active:
-                continue
-            target = f"g_{self.names[a]}"
-            if guarded and a not in assigned:
-                pre.append(f"    {target} = 0.0")
-                assigned.add(a)
-            first = a not in assigned
-            assigned.add(a)
-            if d == "1.0":
-                body.append(f"{target} {'=' if first else '+='} {g}")
-            elif d == "-1.0":
-                body.append(f"{target} = -{g}" if first else f"{target} -= {g}")
-            else:
-                body.append(f"{target} {'=' if first else '+='} {d} * {g}")
-        if not body:
-            return []
-        comment = f"    # {name}: {self._comment(node._op)}"
-        if not guarded:
-            return [comment, *(f"    {line}" for line in body)]
-        # Skipping a zero gradient keeps 0 * inf from turning into NaN, as backward() does.
-        inner = [*setup, *body]
-        return [comment, *pre, f"    if {g}:", *(f"        {line}" for line in inner)]
-
-    def _grads(self, wrt: Sequence[Value]) -> str:
-        """The gradients as a tuple display; 0.0 for an input no output depends on."""
-        return _tuple([f"g_{self.names[x]}" if x in self.assigned else "0.0" for x in wrt])
-
-
-def _tuple(items: list[str]) -> str:
-    """A tuple display of ``items``: ``()``, ``(a,)`` or ``(a, b)``."""
-    if len(items) == 1:
-        return f"({items[0]},)"
-    return f"({', '.join(items)})"
-
-
 # --- the public face: compile(f) ---------------------------------------------------
 
 
 _FLOAT = {float}
+_REDUCTIONS = ("sum", "mean")
 
 
 class Compiled:
     """A function compiled by :func:`compile`: call it, or ask for its gradient.
 
     It traces ``f`` on the first call with a given number of arguments and keeps
-    one :class:`Program` per number of arguments.
+    one :class:`Program` per number of arguments (and, for batched calls, one that
+    runs on NumPy arrays). Under :class:`autograd.detect_anomaly` it runs a checked
+    program that stops at the first NaN or inf, naming the op (and the sample).
     """
 
-    def __init__(self, f: Callable[..., Any]) -> None:
+    def __init__(
+        self, f: Callable[..., Any], batch_argnums: int | Sequence[int] | None = None
+    ) -> None:
         if not callable(f):
             raise TypeError(f"compile() expects a callable, got {type(f).__name__}")
         self.f = f
+        self.batch_argnums = _check_batch_argnums(batch_argnums)
         self.programs: dict[int, Program] = {}
+        self._variants: dict[tuple[int, str], Program] = {}  # batched and checked programs
         self._latest: Program | None = None
         self.__name__ = getattr(f, "__name__", type(f).__name__)
         self.__doc__ = getattr(f, "__doc__", None)
@@ -484,32 +189,64 @@ class Compiled:
     def __repr__(self) -> str:
         return f"<compiled {self.__name__}>"
 
+    @property
+    def backend(self) -> str:
+        """``"numpy"`` when batched calls run on NumPy arrays, else ``"python"`` (floats)."""
+        return "numpy" if self.batch_argnums and _numpy() is not None else "python"
+
+    # --- one sample: every argument a number ------------------------------------
+
     def _program(self, xs: tuple[Any, ...]) -> tuple[Program, tuple[float, ...]]:
         program = self.programs.get(len(xs))
         if program is not None and set(map(type, xs)) <= _FLOAT:  # the common case, in C
-            self._latest = program
-            return program, xs
+            return self._checked(program, len(xs)), xs
         numbers = []
         for index, x in enumerate(xs):
-            number = _real(x)
+            number = as_number(x)
             if number is None:
-                raise TypeError(_type_message(f"compiled {self.__name__}() argument {index}", x))
+                raise TypeError(
+                    number_type_message(f"compiled {self.__name__}() argument {index}", x)
+                )
             numbers.append(number)
+        return self._traced(numbers), tuple(numbers)
+
+    def _traced(self, numbers: Sequence[float]) -> Program:
+        """The float program for this many arguments; ``f`` is traced on ``numbers`` at first."""
         program = self.programs.get(len(numbers))
         if program is None:
             program = self._trace(numbers)
             self.programs[len(numbers)] = program
         self._latest = program
-        return program, tuple(numbers)
+        return self._checked(program, len(numbers))
 
-    def _trace(self, numbers: list[float]) -> Program:
+    def _checked(self, program: Program, n: int) -> Program:
+        """``program``, or under ``detect_anomaly`` its variant that checks every number."""
+        if not mode.current().anomaly:
+            self._latest = program
+            return program
+        return self._variant(n, "checked")
+
+    def _variant(self, n: int, kind: str) -> Program:
+        """The ``"checked"`` or ``"numpy"`` program of the traced graph for ``n`` arguments."""
+        variant = self._variants.get((n, kind))
+        if variant is None:
+            base = self.programs[n]
+            outputs, inputs = base.graph
+            if kind == "checked":
+                variant = Program(outputs, inputs, anomaly=True)
+            else:
+                variant = Program(outputs, inputs, batched=self.batch_argnums)
+            self._variants[(n, kind)] = variant
+        return variant
+
+    def _trace(self, numbers: Sequence[float]) -> Program:
         """Call ``f`` on one fresh leaf per number and generate the program of its graph."""
         leaves = [Value(x) for x in numbers]
         name = f"compile({self.__name__}) tracing {len(leaves)} argument(s)"
         with tracing(name, leaves):
             out = self.f(*leaves)
         if not isinstance(out, Value):
-            number = _real(out)
+            number = as_number(out)
             if number is None:
                 raise TypeError(
                     f"{name}: the function must return a Value or a real number, "
@@ -518,20 +255,37 @@ class Compiled:
             out = Value(number)  # independent of the inputs: every derivative is 0
         return Program([out], leaves)
 
-    def __call__(self, *xs: float) -> float:
-        """``f(*xs)`` as a float, from the compiled forward pass."""
+    # --- the public calls ------------------------------------------------------------
+
+    def __call__(self, *xs: Any) -> Any:
+        """``f(*xs)`` from the compiled forward pass: a float, or one per sample if batched."""
+        if self.batch_argnums:
+            return self._batched_forward(xs)
         program, numbers = self._program(xs)
         return program.forward(*numbers)[0]
 
-    def value_and_grad(self, *xs: float) -> tuple[float, tuple[float, ...]]:
-        """``(f(*xs), (df/dx_0, df/dx_1, ...))``: the value and one partial per argument."""
+    def value_and_grad(self, *xs: Any, reduce: str = "sum") -> tuple[float, tuple[Any, ...]]:
+        """``(f(*xs), (df/dx_0, df/dx_1, ...))``: the value and one partial per argument.
+
+        For a batched call the value is the sum (``reduce="sum"``) or the mean
+        (``reduce="mean"``) of the per-sample values, and every gradient is a
+        derivative of it: a float for each shared argument, one number per sample
+        for each batched argument (sample i's derivative, divided by N for the mean).
+        """
+        if reduce not in _REDUCTIONS:
+            raise ValueError(
+                f"compiled {self.__name__}.value_and_grad() reduce must be 'sum' or 'mean', "
+                f"got {reduce!r}"
+            )
+        if self.batch_argnums:
+            return self._batched_value_and_grad(xs, reduce)
         program, numbers = self._program(xs)
         values, grads = program.backward(*numbers, 1.0)
         return values[0], grads
 
-    def grad(self, *xs: float) -> tuple[float, ...]:
-        """``(df/dx_0, df/dx_1, ...)``: one partial per argument."""
-        return self.value_and_grad(*xs)[1]
+    def grad(self, *xs: Any, reduce: str = "sum") -> tuple[Any, ...]:
+        """``(df/dx_0, df/dx_1, ...)``: one partial per argument (see :meth:`value_and_grad`)."""
+        return self.value_and_grad(*xs, reduce=reduce)[1]
 
     @property
     def source(self) -> str:
@@ -540,8 +294,172 @@ class Compiled:
             raise RuntimeError(f"compile({self.__name__}) has not been traced yet: call it first")
         return self._latest.source
 
+    # --- batched calls --------------------------------------------------------------
 
-def compile(f: Callable[..., Any]) -> Compiled:  # shadows the builtin on purpose
+    def _batch(self, xs: tuple[Any, ...]) -> tuple[int, list[Any]]:
+        """The batch size and the arguments as floats and float arrays, traced on sample 0."""
+        where = f"compiled {self.__name__}()"
+        if len(xs) <= max(self.batch_argnums):
+            raise ValueError(
+                f"{where} batch_argnums {self.batch_argnums} is out of range for a call "
+                f"with {len(xs)} argument(s)"
+            )
+        np = _numpy()
+        n: int | None = None
+        args: list[Any] = []
+        for index, x in enumerate(xs):
+            if index not in self.batch_argnums:
+                number = as_number(x)
+                if number is None:
+                    raise TypeError(number_type_message(f"{where} argument {index}", x))
+                args.append(number)
+                continue
+            column = _column(where, index, x, np)
+            if n is None:
+                n = len(column)
+            elif len(column) != n:
+                raise ValueError(
+                    f"{where} batched arguments must have the same length: argument "
+                    f"{self.batch_argnums[0]} has {n} samples, argument {index} has {len(column)}"
+                )
+            args.append(column)
+        assert n is not None  # batch_argnums is never empty here
+        if n == 0:
+            raise ValueError(f"{where} needs at least one sample, got empty batched arguments")
+        self._traced([float(a[0]) if i in self.batch_argnums else a for i, a in enumerate(args)])
+        return n, args
+
+    def _batched_forward(self, xs: tuple[Any, ...]) -> Any:
+        n, args = self._batch(xs)
+        np = _numpy()
+        if np is None or mode.current().anomaly:
+            return array.array("d", (out for out, _ in self._samples(n, args, seed=None)))
+        variant = self._variant(len(args), "numpy")
+        self._latest = variant
+        with np.errstate(all="ignore"):
+            out = variant.forward(*args)[0]
+        return np.array(np.broadcast_to(out, (n,)), dtype=np.float64)
+
+    def _batched_value_and_grad(
+        self, xs: tuple[Any, ...], reduce: str
+    ) -> tuple[float, tuple[Any, ...]]:
+        n, args = self._batch(xs)
+        np = _numpy()
+        if np is None or mode.current().anomaly:
+            value, grads = self._summed_samples(n, args)
+        else:
+            variant = self._variant(len(args), "numpy")
+            self._latest = variant
+            seed = np.ones(n) if variant.per_sample_outputs[0] else float(n)
+            with np.errstate(all="ignore"):
+                (out,), raw = variant.backward(*args, seed)
+            value = float(np.sum(out)) if variant.per_sample_outputs[0] else n * float(out)
+            grads = [
+                np.array(np.broadcast_to(g, (n,)), dtype=np.float64)
+                if i in self.batch_argnums
+                else float(g)
+                for i, g in enumerate(raw)
+            ]
+            # NaN where a sample's zero gradient met an infinite local derivative, which
+            # per-sample code does not guard: the float program, sample by sample, does.
+            if value != value or any(np.isnan(np.sum(g)) for g in grads):
+                value, grads = self._summed_samples(n, args)
+        if reduce == "mean":
+            value /= n
+            grads = [g / n for g in grads]
+        return value, tuple(grads)
+
+    def _samples(self, n: int, args: list[Any], seed: float | None) -> Iterator[tuple[Any, Any]]:
+        """Run the float program on each sample in turn: (output, grads or None) per sample."""
+        program = self._checked(self.programs[len(args)], len(args))
+        for i in range(n):
+            sample = [a[i] if k in self.batch_argnums else a for k, a in enumerate(args)]
+            try:
+                if seed is None:
+                    yield program.forward(*sample)[0], None
+                else:
+                    (out,), grads = program.backward(*sample, seed)
+                    yield out, grads
+            except (ValueError, ZeroDivisionError, FloatingPointError) as error:
+                raise type(error)(f"{error} (sample {i})") from None
+
+    def _summed_samples(self, n: int, args: list[Any]) -> tuple[float, list[Any]]:
+        """The per-sample programs' values and gradients, summed over the samples."""
+        np = _numpy()
+        value = 0.0
+        shared = [0.0] * len(args)
+        per_sample: dict[int, list[float]] = {k: [] for k in self.batch_argnums}
+        for out, grads in self._samples(n, args, seed=1.0):
+            value += out
+            for k, g in enumerate(grads):
+                if k in per_sample:
+                    per_sample[k].append(g)
+                else:
+                    shared[k] += g
+        grads = [
+            (np.array(per_sample[k]) if np is not None else array.array("d", per_sample[k]))
+            if k in per_sample
+            else shared[k]
+            for k in range(len(args))
+        ]
+        return value, grads
+
+
+def _check_batch_argnums(batch_argnums: object) -> tuple[int, ...]:
+    """``batch_argnums`` as a sorted tuple of distinct indices (empty for None)."""
+    if batch_argnums is None:
+        return ()
+    indices = (batch_argnums,) if isinstance(batch_argnums, int) else batch_argnums
+    if not isinstance(indices, (tuple, list)) or not indices:
+        raise TypeError(
+            "compile() batch_argnums must be an int or a non-empty tuple of ints, "
+            f"got {batch_argnums!r}"
+        )
+    for index in indices:
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"compile() batch_argnums must hold ints, got {index!r}")
+        if index < 0:
+            raise ValueError(f"compile() batch_argnums must hold ints >= 0, got {index}")
+    if len(set(indices)) != len(indices):
+        raise ValueError(f"compile() batch_argnums has a repeated index: {batch_argnums!r}")
+    return tuple(sorted(indices))
+
+
+def _column(where: str, index: int, x: object, np: Any) -> Any:
+    """A batched argument as a 1-D float64 array (a list of floats without NumPy)."""
+    if np is not None and isinstance(x, np.ndarray):
+        if x.ndim != 1 or x.dtype.kind not in "fiu":
+            raise ValueError(
+                f"{where} argument {index} must be a 1-D array of real numbers, "
+                f"got shape {x.shape} and dtype {x.dtype}"
+            )
+        return x.astype(np.float64)
+    if not isinstance(x, (list, tuple)):
+        raise TypeError(
+            f"{where} argument {index} is batched: it must be a list, a tuple or a 1-D "
+            f"NumPy array of numbers, got {type(x).__name__}"
+        )
+    numbers = []
+    for i, item in enumerate(x):
+        number = as_number(item)
+        if number is None:
+            raise TypeError(number_type_message(f"{where} argument {index} item {i}", item))
+        numbers.append(number)
+    return numbers if np is None else np.array(numbers, dtype=np.float64)
+
+
+def _numpy() -> Any:
+    """The numpy module, or None when it is not installed (batched calls then loop in Python)."""
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - exercised only without the numpy extra
+        return None
+    return numpy
+
+
+def compile(  # shadows the builtin on purpose
+    f: Callable[..., Any], *, batch_argnums: int | Sequence[int] | None = None
+) -> Compiled:
     """Compile ``f``: trace it once, then run its forward and backward pass as generated Python.
 
     On the first call with a given number of arguments, ``f`` is called on one
@@ -562,10 +480,21 @@ def compile(f: Callable[..., Any]) -> Compiled:  # shadows the builtin on purpos
       code, and later changes are not seen. Pass what changes as arguments
       (``nn.fit(compile=True)`` passes the parameters as arguments).
 
+    **Batches.** ``batch_argnums`` names the positional arguments that hold one
+    number per sample (a list, a tuple or a 1-D NumPy array, all of the same length
+    N); the others are shared numbers, such as a model's parameters. One trace then
+    serves the whole batch: with NumPy installed every per-sample value is an array
+    and each call runs the program once over all N samples (``cf.backend`` is
+    ``"numpy"``); without it, the float program runs once per sample, with the same
+    results (``"python"``). ``cf(*xs)`` returns the N outputs, and
+    ``cf.value_and_grad(*xs, reduce="sum" | "mean")`` the summed (or averaged)
+    output with its gradient: a float per shared argument, N numbers per batched one.
+
     Not exported by ``from autograd import *``, since it would shadow ``compile``.
 
     Args:
         f: a function of positional number arguments returning a Value (or a number).
+        batch_argnums: the index, or tuple of indices, of the per-sample arguments.
 
     Returns:
         A :class:`Compiled` function: ``cf(*xs)`` gives the value as a float,
@@ -584,4 +513,4 @@ def compile(f: Callable[..., Any]) -> Compiled:  # shadows the builtin on purpos
             t2 = t1 + t0  # add
             return (t2,)
     """
-    return Compiled(f)
+    return Compiled(f, batch_argnums)

@@ -7,9 +7,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from .functions import _collect
+from .ops import collect_operands
 from .rules import BUILT_IN_OPS, RULES, Rule
-from .value import Value, _real, _record
+from .value import Value, as_number, record
 
 __all__ = ["op"]
 
@@ -84,14 +84,14 @@ def op(
 
         def forward(*numbers: float) -> float:
             result = fn(*numbers)
-            value = _real(result)
+            value = as_number(result)
             if value is None:
                 raise TypeError(
                     f"op {op_name!r} returned {type(result).__name__}, expected a real number"
                 )
             return value
 
-        def partials(*inputs_and_out: Any) -> tuple[Any, ...]:
+        def vjp(g: Any, *inputs_and_out: Any) -> tuple[Any, ...]:
             inputs = inputs_and_out[:-1]
             result = derivative(*inputs)
             if not isinstance(result, tuple):
@@ -102,14 +102,19 @@ def op(
                     f"for {arity} input(s)"
                 )
             for index, d in enumerate(result):
-                if not isinstance(d, Value) and _real(d) is None:
+                if not isinstance(d, Value) and as_number(d) is None:
                     raise TypeError(
                         f"op {op_name!r}: partial {index} is {type(d).__name__}, "
                         "expected a real number or a Value"
                     )
-            return tuple(d if isinstance(d, Value) else float(d) for d in result)
+            # A partial that is the number 0 contributes the number 0: differentiating
+            # it again then builds nothing, as for the built-in rows.
+            return tuple(
+                d * g if isinstance(d, Value) else float(d) * g if d != 0.0 else 0.0 for d in result
+            )
 
-        RULES[op_name] = Rule(forward, partials)
+        rule = Rule(op_name, forward, vjp, fn.__doc__ or f"The custom op {op_name!r}.", arity)
+        RULES[op_name] = rule
 
         @functools.wraps(fn)
         def primitive(*args: Any) -> Any:
@@ -117,11 +122,11 @@ def op(
                 raise TypeError(f"{op_name}() takes {arity} argument(s), got {len(args)}")
             operands: list[Value | float] = []
             numbers: list[float] = []
-            any_value = _collect(f"{op_name}()", args, operands, numbers)
+            any_value = collect_operands(f"{op_name}()", args, operands, numbers)
             data = forward(*numbers)
             if not any_value:
                 return data
-            return _record(op_name, data, tuple(operands), tuple(numbers))
+            return record(rule, data, tuple(operands), tuple(numbers))
 
         return primitive
 

@@ -6,9 +6,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .graph import gradients, topological_order
+from .graph import topological_order
 from .mode import enable_grad, no_grad
-from .value import Value, _real
+from .transforms import gradients
+from .value import Value, as_number
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -24,7 +25,7 @@ def _float_result(
     out = f(*args)
     if isinstance(out, Value):
         return out.data, out
-    number = _real(out)
+    number = as_number(out)
     if number is None:
         raise TypeError(
             f"{where}: f must return a Value or a real number, got {type(out).__name__}"
@@ -109,7 +110,7 @@ def _check_arguments(
     """The inputs as floats, after checking them and the tolerances."""
     xs = []
     for index, x in enumerate(inputs):
-        number = _real(x)
+        number = as_number(x)
         if number is None:
             raise TypeError(
                 f"{where}: inputs must be real numbers, got {type(x).__name__} at index {index}"

@@ -1,9 +1,12 @@
-"""Graph traversal: topological order and the reverse sweep of ``backward()``."""
+"""Graph traversal: topological order and the reverse sweeps of ``backward()`` and ``gradients``.
+
+Nodes are read through their interface (``rule``, ``operands``, ``saved``, ``mark``;
+see :class:`autograd.Value`); this module never makes a Value, so it imports none.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import mode
@@ -12,9 +15,10 @@ from .rules import RULES
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["backward", "gradients", "topological_order"]
+__all__ = ["backward", "float_sweep", "topological_order", "value_sweep"]
 
 _PARENTS_DONE = object()  # stack marker: every parent of the node below it is placed
+_ADD, _MUL, _SUM, _DOT = (RULES[op] for op in ("add", "mul", "sum", "dot"))
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -26,7 +30,7 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     # Each sort marks the nodes it has expanded with its own fresh token, instead
-    # of keeping a set of them (see Value._mark). A node is expanded once: it goes
+    # of keeping a set of them (see Value.mark). A node is expanded once: it goes
     # back on the stack under the _PARENTS_DONE marker and its parents go on top,
     # so by the time the marker is popped all of its parents have been placed.
     # Sorts of graphs that share intermediate nodes must not run concurrently in
@@ -40,14 +44,14 @@ def topological_order(root: Value) -> list[Value]:
         if node is done:
             place(pop())
             continue
-        if node._mark is token:  # reached again through another child
+        if node.mark is token:  # reached again through another child
             continue
-        node._mark = token
+        node.mark = token
         push(node)
         push(done)
-        for parent in node._args:
+        for parent in node.operands:
             # Constant operands are stored as plain floats; everything else is a Value.
-            if type(parent) is not float and parent._mark is not token:
+            if type(parent) is not float and parent.mark is not token:
                 push(parent)
     return order
 
@@ -57,52 +61,49 @@ def backward(root: Value, seed: float) -> None:
 
     Intermediate nodes' ``grad`` is reset and recomputed; leaves accumulate.
     Each node is visited once, so a node used several times sums the
-    contributions of all its uses. Local derivatives come from the numbers
-    saved in the forward pass (``_ctx``), never from current ``data``.
+    contributions of all its uses. Derivatives come from the numbers saved in
+    the forward pass (``saved``), never from current ``data``.
     """
     order = topological_order(root)
     for node in order:
-        if node._args:
+        if node.operands:
             node.grad = 0.0
     root.grad += seed
     if mode.current().anomaly:
         _backward_checked(order)
         return
-    rules = RULES
     for node in reversed(order):
-        args = node._args
+        operands = node.operands
         g = node.grad
         # Skipping g == 0 keeps 0 * inf (sqrt at 0, say) from turning into NaN.
-        if not args or g == 0.0:
+        if not operands or g == 0.0:
             continue
-        op = node._op
-        # The ops of chains and neurons apply their rule's partials inline
-        # (mul: (b, a); add: (1, 1); dot: the halves swap), which roughly halves
-        # the sweep's cost per node. Constant operands are plain floats and get
-        # nothing. test_graph.py holds backward() equal to the table-driven
-        # gradients() on random graphs of every op.
-        if op == "mul":
-            a, b = args
-            x, y = node._ctx
+        rule = node.rule
+        # The ops of chains and neurons apply their row's vjp inline (mul: b * g and
+        # a * g; add and sum: g; dot: the halves swap), which roughly halves the
+        # sweep's cost per node. Constant operands are plain floats and get nothing.
+        # tests/test_graph.py holds each inlined path equal to its row, bit for bit.
+        if rule is _MUL:
+            a, b = operands
+            x, y = node.saved
             if type(a) is not float:
                 a.grad += y * g  # type: ignore[union-attr]
             if type(b) is not float:
                 b.grad += x * g  # type: ignore[union-attr]
-        elif op == "dot":
-            n = len(args) >> 1
-            ctx = node._ctx
-            for arg, d in zip(args, ctx[n:] + ctx[:n]):
+        elif rule is _DOT:
+            n = len(operands) >> 1
+            saved = node.saved
+            for arg, d in zip(operands, saved[n:] + saved[:n]):
                 if type(arg) is not float:
                     arg.grad += d * g  # type: ignore[union-attr]
-        elif op == "add" or op == "sum":
-            for arg in args:
+        elif rule is _ADD or rule is _SUM:
+            for arg in operands:
                 if type(arg) is not float:
                     arg.grad += g  # type: ignore[union-attr]
         else:
-            partials = rules[op].partials(*node._ctx, node.data)
-            for arg, d in zip(args, partials):
+            for arg, d in zip(operands, rule.vjp(g, *node.saved, node.data)):  # type: ignore[union-attr]
                 if type(arg) is not float:
-                    arg.grad += d * g  # type: ignore[union-attr]
+                    arg.grad += d  # type: ignore[union-attr]
 
 
 def _backward_checked(order: list[Value]) -> None:
@@ -112,13 +113,12 @@ def _backward_checked(order: list[Value]) -> None:
         raise FloatingPointError(f"detect_anomaly: backward() was seeded with {root.grad!r}")
     for node in reversed(order):
         g = node.grad
-        if g == 0.0 or not node._args:
+        if g == 0.0 or not node.operands:
             continue
-        partials = RULES[node._op].partials(*node._ctx, node.data)
-        for index, (arg, d) in enumerate(zip(node._args, partials)):
+        contributions = node.rule.vjp(g, *node.saved, node.data)  # type: ignore[union-attr]
+        for index, (arg, contribution) in enumerate(zip(node.operands, contributions)):
             if type(arg) is float:
                 continue
-            contribution = d * g
             before = arg.grad  # type: ignore[union-attr]
             arg.grad = before + contribution  # type: ignore[union-attr]
             # Blame this node for a NaN or inf it contributes, or for overflowing a
@@ -129,83 +129,48 @@ def _backward_checked(order: list[Value]) -> None:
                 site = mode.creation_sites.get(node)
                 where = f" (node created at {site})" if site else ""
                 raise FloatingPointError(
-                    f"detect_anomaly: backward of {node._op} gave {contribution!r} "
-                    f"for its input {index} from inputs {node._ctx!r}{where}"
+                    f"detect_anomaly: backward of {node.op} gave {contribution!r} "
+                    f"for its input {index} from inputs {node.saved!r}{where}"
                 )
 
 
-def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Any]:
-    """``d output / d input`` for each input, without touching any ``.grad``.
+def float_sweep(order: list[Value], seed: float = 1.0) -> dict[Value, float]:
+    """``seed * d root / d node`` for the nodes of ``order`` (root last), as floats.
 
-    The lower-level primitive behind :func:`autograd.grad` (like
-    ``torch.autograd.grad``). An input that ``output`` does not depend on gets 0.
-
-    With ``create_graph=False`` the result is a list of floats, computed from the
-    numbers saved in the forward pass. With ``create_graph=True`` each derivative
-    is a Value built from the same rules applied to Values, so it can be
-    differentiated again; a zero is ``Value(0.0)``. On that path a node is skipped
-    only when its gradient is a structural zero, never because its value happens
-    to be 0 (which would lose higher derivatives).
-
-    Args:
-        output: the Value to differentiate.
-        inputs: the Values to differentiate with respect to (leaves or not).
-        create_graph: build the derivatives as Values connected to the graph.
-
-    Returns:
-        One derivative per input, in order.
-
-    Example:
-        >>> from autograd import Value
-        >>> from autograd.graph import gradients
-        >>> x = Value(3.0)
-        >>> y = x * x * x
-        >>> dy = gradients(y, [x], create_graph=True)[0]
-        >>> dy.data, gradients(dy, [x])[0]
-        (27.0, 18.0)
+    The table-driven reverse sweep of ``gradients``: every node through its row's
+    ``vjp``, on the numbers saved in the forward pass. A node missing from the
+    result has gradient 0.
     """
-    from .value import Value  # a deferred import: value.py imports this module
-
-    if not isinstance(output, Value):
-        raise TypeError(f"gradients() output must be a Value, got {type(output).__name__}")
-    for index, x in enumerate(inputs):
-        if not isinstance(x, Value):
-            raise TypeError(
-                f"gradients() inputs must be Values, got {type(x).__name__} at index {index}"
-            )
-    order = topological_order(output)
-    if create_graph:
-        with mode.enable_grad():  # the derivatives are a graph, even inside no_grad
-            derivatives = _sweep_on_values(order)
-        results: list[Any] = []
-        for x in inputs:
-            d = derivatives.get(x, 0.0)
-            results.append(d if isinstance(d, Value) else Value(d))
-        return results
-    grads: dict[Value, float] = {output: 1.0}
+    grads: dict[Value, float] = {order[-1]: seed}
     for node in reversed(order):
         g = grads.get(node, 0.0)
-        if g == 0.0 or not node._args:
+        if g == 0.0 or not node.operands:
             continue
-        partials = RULES[node._op].partials(*node._ctx, node.data)
-        for arg, d in zip(node._args, partials):
+        contributions = node.rule.vjp(g, *node.saved, node.data)  # type: ignore[union-attr]
+        for arg, d in zip(node.operands, contributions):
             if type(arg) is not float:
-                grads[arg] = grads.get(arg, 0.0) + d * g  # type: ignore[index, arg-type]
-    return [grads.get(x, 0.0) for x in inputs]
+                grads[arg] = grads.get(arg, 0.0) + d  # type: ignore[index, arg-type]
+    return grads
 
 
-def _sweep_on_values(order: list[Value]) -> dict[Value, Any]:
-    """The reverse sweep with Values: each rule applied to the operands and the node itself."""
+def value_sweep(order: list[Value]) -> dict[Value, Any]:
+    """``d root / d node`` as Values connected to the graph, for differentiating again.
+
+    Each row's ``vjp`` is applied to the operands and the node themselves, so the
+    derivatives are built from the same rules. A contribution that is zero by
+    construction (the float ``0.0``) is skipped; a node is never skipped because
+    its gradient's value happens to be 0, which would lose higher derivatives.
+    The result maps nodes to Values, or to the float 1.0 for the root.
+    """
     grads: dict[Value, Any] = {order[-1]: 1.0}
     for node in reversed(order):
         g = grads.get(node)
-        if g is None or not node._args or (type(g) is float and g == 0.0):
+        if g is None or not node.operands or (type(g) is float and g == 0.0):
             continue
-        partials = RULES[node._op].partials(*node._args, node)
-        for arg, d in zip(node._args, partials):
+        contributions = node.rule.vjp(g, *node.operands, node)  # type: ignore[union-attr]
+        for arg, d in zip(node.operands, contributions):
             if type(arg) is float or (type(d) is float and d == 0.0):
-                continue  # a constant operand, or a partial that is zero everywhere near here
-            contribution = d * g
+                continue  # a constant operand, or a contribution that is zero everywhere near here
             previous = grads.get(arg)  # type: ignore[arg-type]
-            grads[arg] = contribution if previous is None else previous + contribution  # type: ignore[index]
+            grads[arg] = d if previous is None else previous + d  # type: ignore[index]
     return grads

@@ -12,7 +12,15 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
 
-__all__ = ["detect_anomaly", "enable_grad", "no_grad", "scope", "scope_of"]
+__all__ = [
+    "default_mode",
+    "detect_anomaly",
+    "enable_grad",
+    "no_grad",
+    "scope",
+    "scope_of",
+    "scope_open",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -200,6 +208,25 @@ class scope(_ModeSwitch):  # lower case, a context manager like the two above
 
     def _switched(self, mode: _Mode) -> _Mode:
         return mode._replace(scope=(*(mode.scope or ()), self.name))
+
+
+class default_mode(_ModeSwitch):  # lower case, a context manager like the ones above
+    """Context manager: the default mode inside, whatever is open outside.
+
+    Inside it nodes are recorded, with no anomaly checks and no scope, even
+    within ``no_grad`` or ``detect_anomaly``: :func:`autograd.compile` traces a
+    function in it, so that the trace is the function's own graph.
+
+    Example:
+        >>> from autograd import Value, no_grad
+        >>> with no_grad(), default_mode():
+        ...     y = Value(2.0) * 3
+        >>> y.op
+        'mul'
+    """
+
+    def _switched(self, mode: _Mode) -> _Mode:
+        return DEFAULT
 
 
 def scope_open() -> bool:

@@ -30,8 +30,9 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
         "autograd.testing needs Hypothesis: pip install 'chainrule[hypothesis]'"
     ) from error
 
-from . import functions as F
 from .gradcheck import gradcheck, gradgradcheck
+from .ops import apply, sigmoid
+from .rules import BUILT_IN_OPS, RULES
 
 __all__ = [
     "Expression",
@@ -41,24 +42,25 @@ __all__ = [
     "expressions",
 ]
 
-#: Where each op's inputs are drawn by default: inside its domain, where it is well conditioned.
-_DOMAINS: dict[str, tuple[float, float]] = {
-    "log": (1e-2, 10.0),
-    "sqrt": (1e-2, 10.0),
-    "exp": (-10.0, 10.0),
-}
-_DEFAULT_DOMAIN = (-3.0, 3.0)
+#: Random expressions keep every node within this bound (and inside each op's domain),
+#: where every op is well conditioned for finite differences.
+EXPRESSION_BOUND = 2.0
 
 
 def domain(
-    op: str | None = None, *, low: float | None = None, high: float | None = None
+    op: str | None = None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    position: int = 0,
 ) -> st.SearchStrategy[float]:
-    """Finite floats inside an op's domain: positive for ``log`` and ``sqrt``, else bounded.
+    """Finite floats inside an op's domain, from its row of the table (``[-3, 3]`` by default).
 
     Args:
         op: a built-in op's name, or None for the default range [-3, 3].
         low: override the lower bound.
         high: override the upper bound.
+        position: which input of the op (0 is the first): ``pow``'s exponent is 1.
 
     Returns:
         A Hypothesis strategy of floats.
@@ -70,7 +72,12 @@ def domain(
         ...     assert x > 0
         >>> test_positive()
     """
-    default_low, default_high = _DOMAINS.get(op or "", _DEFAULT_DOMAIN)
+    if op is None:
+        default_low, default_high = -3.0, 3.0
+    elif op not in RULES:
+        raise ValueError(f"domain() op must be the name of an op, got {op!r}")
+    else:
+        default_low, default_high = _range(op, position)
     lo = default_low if low is None else low
     hi = default_high if high is None else high
     if not lo < hi:
@@ -78,71 +85,94 @@ def domain(
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
 
 
-# Each step names an op and the earlier nodes it reads (the inputs come first).
-# Guards keep every op inside its domain and well conditioned: log and sqrt read
-# 1 + a*a, division divides by 1 + b*b, pow raises a base in (0.5, 2.5) to a power
-# in (-2, 2), exp reads 2 tanh(a). Constants appear on either side of the binary ops.
-_STEPS: dict[str, Callable[..., Any]] = {
-    "neg": lambda a: -a,
-    "abs": abs,
-    "exp": lambda a: F.exp(F.tanh(a) * 2.0),
-    "log": lambda a: F.log(1.0 + a * a),
-    "sqrt": lambda a: F.sqrt(1.0 + a * a),
-    "sin": F.sin,
-    "cos": F.cos,
-    "tanh": F.tanh,
-    "sigmoid": F.sigmoid,
-    "relu": F.relu,
-    "leaky_relu": lambda a: F.leaky_relu(a, 0.1),
-    "square": lambda a: a**2,
-    "cube": lambda a: F.tanh(a) ** 3,
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: F.tanh(a) * b,
-    "div": lambda a, b: a / (1.0 + b * b),
-    "pow": lambda a, b: (1.5 + F.tanh(a)) ** (2.0 * F.tanh(b)),
-    "const_sub": lambda a, b: 0.5 - a + b,
-    "const_mul": lambda a, b: 0.5 * a * 3.0 + b,
-    "const_div": lambda a, b: 2.0 / (2.0 + F.sin(a)) + b,
-    "const_pow": lambda a, b: 2.0 ** F.tanh(a) * b,
-    "sum": lambda *xs: F.sum([*xs, 1.0]),
-    "dot": lambda *xs: F.dot(xs[: len(xs) // 2], xs[len(xs) // 2 : 2 * (len(xs) // 2)]),
-}
-_UNARY: tuple[str, ...] = ("neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid")
-_UNARY += ("relu", "leaky_relu", "square", "cube")
-_BINARY = ("add", "sub", "mul", "div", "pow", "const_sub", "const_mul", "const_div", "const_pow")
-_NARY = ("sum", "dot")
-#: Steps with a kink at 0, where no derivative exists.
-_KINKED = frozenset({"abs", "relu", "leaky_relu"})
+def _range(op: str, position: int) -> tuple[float, float]:
+    """The range an op's row gives for its input at ``position``."""
+    ranges = RULES[op].domain
+    return ranges[min(position, len(ranges) - 1)]
+
+
+def _bounded_range(op: str, position: int) -> tuple[float, float]:
+    """The op's range for that input, within [-EXPRESSION_BOUND, EXPRESSION_BOUND]."""
+    low, high = _range(op, position)
+    return max(low, -EXPRESSION_BOUND), min(high, EXPRESSION_BOUND)
+
+
+#: Ops drawn from the table; sum, dot and max take several inputs, the rest their arity.
+_OPS = tuple(sorted(BUILT_IN_OPS))
 
 
 @dataclass(frozen=True)
 class Expression:
     """A random expression graph over ``n_inputs`` inputs, as a list of steps.
 
-    Call it with Values (to build a graph) or with floats (to evaluate). Steps
-    read earlier nodes, so nodes are shared and the graph is a DAG, not a tree.
+    Each step names a built-in op and its operands: an ``int`` reads an earlier
+    node (the inputs come first, then each step's result), a ``float`` is a
+    constant. Steps read earlier nodes, so nodes are shared and the graph is a
+    DAG, not a tree. Before an op reads a node, the node is mapped smoothly into
+    the op's domain (its row's range for that input, within ``[-2, 2]``) by
+    ``low + (high - low) * sigmoid(node)``, so every step is defined and well
+    conditioned; a node read twice through the same range is mapped once, so
+    ``x * x`` keeps both edges to one node.
+
+    Call it with Values (to build a graph) or with floats (to evaluate).
     """
 
     n_inputs: int
-    steps: tuple[tuple[str, tuple[int, ...]], ...]
+    steps: tuple[tuple[str, tuple[int | float, ...]], ...]
 
     def __call__(self, *inputs: Any) -> Any:
         """Evaluate on Values or floats; returns the last node."""
         nodes: list[Any] = list(inputs)
-        for name, reads in self.steps:
-            nodes.append(_STEPS[name](*(nodes[i] for i in reads)))
+        mapped: dict[tuple[int, float, float], Any] = {}
+        for k in range(len(self.steps)):
+            nodes.append(self.apply(k, nodes, mapped))
         return nodes[-1]
 
+    def operands(
+        self,
+        k: int,
+        nodes: Sequence[Any],
+        mapped: dict[tuple[int, float, float], Any] | None = None,
+    ) -> list[Any]:
+        """The operands of step ``k``: constants, and earlier nodes mapped into the op's domain.
+
+        ``mapped`` remembers the mapped nodes between steps, so that one node read
+        through the same range is mapped once.
+        """
+        name, reads = self.steps[k]
+        cache = {} if mapped is None else mapped
+        operands = []
+        for position, read in enumerate(reads):
+            if isinstance(read, float):
+                operands.append(read)
+                continue
+            low, high = _bounded_range(name, position)
+            key = (read, low, high)
+            if key not in cache:
+                cache[key] = low + (high - low) * sigmoid(nodes[read])
+            operands.append(cache[key])
+        return operands
+
+    def apply(
+        self,
+        k: int,
+        nodes: Sequence[Any],
+        mapped: dict[tuple[int, float, float], Any] | None = None,
+    ) -> Any:
+        """The result of step ``k`` given the nodes so far (inputs first)."""
+        return apply(self.steps[k][0], *self.operands(k, nodes, mapped))
+
     def kink_distance(self, *inputs: float) -> float:
-        """How close any kinked op's argument comes to its kink at 0 (inf if none)."""
+        """How close any kinked op's operands come to a kink (inf if there is none)."""
         nodes: list[Any] = list(inputs)
+        mapped: dict[tuple[int, float, float], Any] = {}
         distance = math.inf
-        for name, reads in self.steps:
-            args = [nodes[i] for i in reads]
-            if name in _KINKED:
-                distance = min(distance, abs(float(args[0])))
-            nodes.append(_STEPS[name](*args))
+        for k, (name, _) in enumerate(self.steps):
+            operands = self.operands(k, nodes, mapped)
+            kink = RULES[name].kink
+            if kink is not None:
+                distance = min(distance, kink(*(float(x) for x in operands)))
+            nodes.append(apply(name, *operands))
         return distance
 
     def __repr__(self) -> str:
@@ -150,7 +180,8 @@ class Expression:
         lines = []
         for k, (name, reads) in enumerate(self.steps):
             node = f"v{k}"
-            lines.append(f"{node} = {name}({', '.join(names[i] for i in reads)})")
+            operands = (repr(r) if isinstance(r, float) else names[r] for r in reads)
+            lines.append(f"{node} = {name}({', '.join(operands)})")
             names.append(node)
         return f"Expression({'; '.join(lines)})"
 
@@ -179,17 +210,22 @@ def expressions(n_inputs: int = 2, *, max_steps: int = 8) -> st.SearchStrategy[E
 
     @st.composite
     def build(draw: st.DrawFn) -> Expression:
-        steps: list[tuple[str, tuple[int, ...]]] = []
+        steps: list[tuple[str, tuple[int | float, ...]]] = []
         for k in range(draw(st.integers(1, max_steps))):
-            index = st.integers(0, n_inputs + k - 1)
-            kind = draw(st.sampled_from(("unary", "binary", "nary")))
-            if kind == "unary":
-                steps.append((draw(st.sampled_from(_UNARY)), (draw(index),)))
-            elif kind == "binary":
-                steps.append((draw(st.sampled_from(_BINARY)), (draw(index), draw(index))))
+            node = st.integers(0, n_inputs + k - 1)
+            name = draw(st.sampled_from(_OPS))
+            arity = RULES[name].arity
+            if arity is None:  # n-ary: dot reads the first half against the second
+                reads: list[int | float] = draw(st.lists(node, min_size=2, max_size=6))
+                if name == "dot":
+                    reads = reads[: 2 * (len(reads) // 2)]
             else:
-                reads = tuple(draw(st.lists(index, min_size=2, max_size=6)))
-                steps.append((draw(st.sampled_from(_NARY)), reads))
+                reads = [draw(node) for _ in range(arity)]
+                if arity == 2 and draw(st.booleans()):  # a constant on either side
+                    side = draw(st.integers(0, 1))
+                    low, high = _bounded_range(name, side)
+                    reads[side] = draw(st.floats(low, high, exclude_min=True, exclude_max=True))
+            steps.append((name, tuple(reads)))
         return Expression(n_inputs, tuple(steps))
 
     return build()
@@ -210,7 +246,8 @@ def differentiable_cases(
         max_steps: the most operations in one expression.
         low: the smallest input.
         high: the largest input.
-        kink_margin: the closest a relu/abs/leaky_relu argument may come to 0.
+        kink_margin: the closest any op's operands may come to a kink (``relu``
+            at 0, ``maximum`` at a tie, ...), by the ``kink`` of its row.
 
     Returns:
         A Hypothesis strategy of ``(Expression, list of floats)``.

@@ -4,12 +4,42 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from typing import TypeAlias
 
 from . import graph, mode
-from .rules import RULES
+from .rules import RULES, Rule
 
 __all__ = ["Scalar", "Value"]
+
+
+def _unary_method(name: str) -> Callable[[Value], Value]:
+    """``Value.<name>()``: the node of the one-input primitive ``name``, documented by its row."""
+    rule = RULES[name]
+
+    def method(self: Value) -> Value:
+        return unary(rule, self)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = rule.doc
+    return method
+
+
+def _binary_method(name: str) -> Callable[[Value, Scalar], Value]:
+    """``Value.<name>(other)``: the node of the two-input primitive ``name``, ``self`` first."""
+    rule = RULES[name]
+
+    def method(self: Value, other: Scalar) -> Value:
+        operand = as_operand(other)
+        if operand is None:
+            raise TypeError(
+                f"{name}() expects a Value or a real number, got {type(other).__name__}"
+            )
+        return binary(rule, self, operand)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = rule.doc
+    return method
 
 
 class Value:
@@ -20,10 +50,17 @@ class Value:
     ``""`` for a leaf) and the Values it was computed from (``parents``).
 
     Arithmetic with Values or real numbers on either side builds new Values:
-    ``+ - * / **``, unary ``-`` and ``+``, ``abs()``; as do the methods
-    ``exp log sqrt sin cos tanh sigmoid relu leaky_relu``. Comparisons
-    ``< <= > >=`` compare ``data`` and return a bool; ``==`` is identity and
-    Values hash by identity, so they can be dictionary keys.
+    ``+ - * / **``, unary ``-`` and ``+``, ``abs()``; as does every method named
+    after a primitive of :data:`autograd.rules.RULES` (``exp log tanh relu
+    maximum ...``). Comparisons ``< <= > >=`` compare ``data`` and return a bool;
+    ``==`` is identity and Values hash by identity, so they can be dictionary keys.
+
+    The node interface, which the engine's own modules (graph, compiler, drawings)
+    read instead of private attributes: ``rule``, the row of ``RULES`` that made the
+    node (None for a leaf); ``operands``, its inputs in order, Values and plain
+    floats for constants such as the 2 in ``x * 2``; ``saved``, the inputs' numbers
+    at the forward pass, which derivatives use so that editing a leaf's ``data``
+    later does not change them; and ``mark``, scratch space for graph traversals.
 
     Args:
         data: a real number (int, float, ``numbers.Real``, NumPy scalars); it is
@@ -40,13 +77,10 @@ class Value:
     """
 
     # No per-node closures and no __dict__: a node is these slots and nothing else.
-    # _args holds the operands in order: parent Values, and plain floats for
-    # constants such as the 2 in ``x * 2``. _ctx holds the numbers of the forward
-    # pass, so backward() is unaffected by later edits to a leaf's data.
-    # _mark is the token of the last topological sort that reached the node: marking
+    # mark is the token of the last topological sort that reached the node: marking
     # nodes instead of keeping a set of them keeps the sort's cost per node flat
     # (268 -> 136 ns per node on a 1e6-node chain, where the set falls out of cache).
-    __slots__ = ("__weakref__", "_args", "_ctx", "_mark", "_op", "data", "grad", "label")
+    __slots__ = ("__weakref__", "data", "grad", "label", "mark", "operands", "rule", "saved")
 
     # Make NumPy hand mixed arithmetic (np.float64(2) * x) to our reflected operators.
     __array_ufunc__ = None
@@ -54,34 +88,35 @@ class Value:
     data: float
     grad: float
     label: str
-    _op: str
-    _args: tuple[Value | float, ...]
-    _ctx: tuple[float, ...]
-    _mark: object
+    rule: Rule | None
+    operands: tuple[Value | float, ...]
+    saved: tuple[float, ...]
+    mark: object
 
     def __init__(self, data: float, label: str = "") -> None:
-        number = _real(data)
+        number = as_number(data)
         if number is None:
-            raise TypeError(_type_message("Value()", data))
+            raise TypeError(number_type_message("Value()", data))
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__}")
         self.data = number
         self.grad = 0.0
         self.label = label
-        self._op = ""
-        self._args = ()
-        self._ctx = ()
-        self._mark = None
+        self.rule = None
+        self.operands = ()
+        self.saved = ()
+        self.mark = None
 
     @property
     def op(self) -> str:
         """The name of the operation that made this Value (``""`` for a leaf)."""
-        return self._op
+        rule = self.rule
+        return "" if rule is None else rule.name
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in operand order (``()`` for a leaf)."""
-        return tuple(a for a in self._args if isinstance(a, Value))
+        return tuple(a for a in self.operands if isinstance(a, Value))
 
     def backward(self, grad: float = 1.0) -> None:
         """Apply the chain rule from this Value to every Value it depends on.
@@ -106,9 +141,9 @@ class Value:
             >>> x.grad  # 6 + 6: leaves accumulate
             12.0
         """
-        seed = _real(grad)
+        seed = as_number(grad)
         if seed is None:
-            raise TypeError(_type_message("backward() grad", grad))
+            raise TypeError(number_type_message("backward() grad", grad))
         graph.backward(self, seed)
 
     # --- arithmetic; each reflected operator says which side is which ---------
@@ -117,10 +152,10 @@ class Value:
     # would blame the Value instead ("can't multiply sequence by non-int of type
     # 'Value'" for x * "a").
 
-    # add, sub and mul, the ops of every chain and loss, skip the table lookup and
+    # add, sub and mul, the ops of every chain and loss, skip the generic path and
     # compute the row's forward (an operator) inline: node creation on a chain
     # y = y * c goes from 390 to about 230 ns. tests/test_value.py holds them equal
-    # to RULES.
+    # to their rows.
     def __add__(self, other: Scalar) -> Value:
         if type(other) is Value:
             b = other.data
@@ -129,7 +164,7 @@ class Value:
         else:
             other, b = _coerce("+", self, other, reflected=False)
         a = self.data
-        return _record("add", a + b, (self, other), (a, b))
+        return record(_ADD, a + b, (self, other), (a, b))
 
     def __radd__(self, other: Scalar) -> Value:  # other + self
         if type(other) is Value:
@@ -139,7 +174,7 @@ class Value:
         else:
             other, b = _coerce("+", self, other, reflected=True)
         a = self.data
-        return _record("add", b + a, (other, self), (b, a))
+        return record(_ADD, b + a, (other, self), (b, a))
 
     def __sub__(self, other: Scalar) -> Value:
         if type(other) is Value:
@@ -149,7 +184,7 @@ class Value:
         else:
             other, b = _coerce("-", self, other, reflected=False)
         a = self.data
-        return _record("sub", a - b, (self, other), (a, b))
+        return record(_SUB, a - b, (self, other), (a, b))
 
     def __rsub__(self, other: Scalar) -> Value:  # other - self
         if type(other) is Value:
@@ -159,7 +194,7 @@ class Value:
         else:
             other, b = _coerce("-", self, other, reflected=True)
         a = self.data
-        return _record("sub", b - a, (other, self), (b, a))
+        return record(_SUB, b - a, (other, self), (b, a))
 
     def __mul__(self, other: Scalar) -> Value:
         if type(other) is Value:
@@ -169,7 +204,7 @@ class Value:
         else:
             other, b = _coerce("*", self, other, reflected=False)
         a = self.data
-        return _record("mul", a * b, (self, other), (a, b))
+        return record(_MUL, a * b, (self, other), (a, b))
 
     def __rmul__(self, other: Scalar) -> Value:  # other * self
         if type(other) is Value:
@@ -179,86 +214,74 @@ class Value:
         else:
             other, b = _coerce("*", self, other, reflected=True)
         a = self.data
-        return _record("mul", b * a, (other, self), (b, a))
+        return record(_MUL, b * a, (other, self), (b, a))
 
     def __truediv__(self, other: Scalar) -> Value:
-        operand = _operand(other)
+        operand = as_operand(other)
         if operand is None:
             raise _operand_error("/", self, other)
-        return _binary("div", self, operand)
+        return binary(_DIV, self, operand)
 
     def __rtruediv__(self, other: Scalar) -> Value:  # other / self
-        operand = _operand(other)
+        operand = as_operand(other)
         if operand is None:
             raise _operand_error("/", other, self)
-        return _binary("div", operand, self)
+        return binary(_DIV, operand, self)
 
     def __pow__(self, other: Scalar, modulo: None = None) -> Value:
-        operand = _operand(other)
+        operand = as_operand(other)
         if operand is None:
             raise _operand_error("**", self, other)
         if modulo is not None:
             raise TypeError("pow() with a modulus is not supported for Values")
-        return _binary("pow", self, operand)
+        return binary(_POW, self, operand)
 
     def __rpow__(self, other: Scalar) -> Value:  # other ** self
-        operand = _operand(other)
+        operand = as_operand(other)
         if operand is None:
             raise _operand_error("**", other, self)
-        return _binary("pow", operand, self)
+        return binary(_POW, operand, self)
 
     def __neg__(self) -> Value:
-        return _unary("neg", self)
+        return unary(_NEG, self)
 
     def __pos__(self) -> Value:
         return self  # +x is x itself, as for numbers: no node
 
     def __abs__(self) -> Value:
-        return _unary("abs", self)
+        return unary(_ABS, self)
 
-    # --- functions as methods; module functions of the same name also take numbers
+    # --- the primitives as methods: each is its row's op, and shows its row's doc.
+    # autograd.<name>, the module function, also takes plain numbers.
 
-    def exp(self) -> Value:
-        """``e ** self``; overflows to +inf, as in PyTorch."""
-        return _unary("exp", self)
+    exp = _unary_method("exp")
+    expm1 = _unary_method("expm1")
+    log = _unary_method("log")
+    log1p = _unary_method("log1p")
+    sqrt = _unary_method("sqrt")
+    sin = _unary_method("sin")
+    cos = _unary_method("cos")
+    tan = _unary_method("tan")
+    atan = _unary_method("atan")
+    tanh = _unary_method("tanh")
+    sigmoid = _unary_method("sigmoid")
+    softplus = _unary_method("softplus")
+    erf = _unary_method("erf")
+    gelu = _unary_method("gelu")
+    relu = _unary_method("relu")
+    maximum = _binary_method("maximum")
+    minimum = _binary_method("minimum")
 
-    def log(self) -> Value:
-        """The natural logarithm; ``ValueError`` for data <= 0."""
-        return _unary("log", self)
-
-    def sqrt(self) -> Value:
-        """The square root; ``ValueError`` for data < 0. Its derivative at 0 is +inf."""
-        return _unary("sqrt", self)
-
-    def sin(self) -> Value:
-        """The sine (radians); ``ValueError`` at +-inf."""
-        return _unary("sin", self)
-
-    def cos(self) -> Value:
-        """The cosine (radians); ``ValueError`` at +-inf."""
-        return _unary("cos", self)
-
-    def tanh(self) -> Value:
-        """The hyperbolic tangent; finite and exact for any input."""
-        return _unary("tanh", self)
-
-    def sigmoid(self) -> Value:
-        """The logistic function ``1 / (1 + e ** -self)``; finite and exact for any input."""
-        return _unary("sigmoid", self)
-
-    def relu(self) -> Value:
-        """``max(self, 0)``; its derivative at 0 is 0. NaN passes through."""
-        return _unary("relu", self)
-
-    def leaky_relu(self, negative_slope: Scalar = 0.01) -> Value:
-        """``self`` where positive, else ``negative_slope * self``; derivative at 0 is the slope."""
-        slope = _operand(negative_slope)
+    def leaky_relu(self, negative_slope: Scalar = 0.01) -> Value:  # noqa: D102 - the row's doc
+        slope = as_operand(negative_slope)
         if slope is None:
             raise TypeError(
                 "leaky_relu() negative_slope expects a Value or a real number, "
                 f"got {type(negative_slope).__name__}"
             )
-        return _binary("leaky_relu", self, slope)
+        return binary(_LEAKY_RELU, self, slope)
+
+    leaky_relu.__doc__ = RULES["leaky_relu"].doc
 
     # --- comparisons and conversions: they read data and build nothing --------
 
@@ -299,7 +322,7 @@ Scalar: TypeAlias = Value | float
 # --- operand checking -----------------------------------------------------------
 
 
-def _real(x: object) -> float | None:
+def as_number(x: object) -> float | None:
     """``x`` as a Python float if it is a real number (bool excluded), else None."""
     kind = type(x)
     if kind is float:
@@ -311,16 +334,16 @@ def _real(x: object) -> float | None:
     return None
 
 
-def _operand(x: object) -> Value | float | None:
+def as_operand(x: object) -> Value | float | None:
     """``x`` as an operand (a Value, or a constant float), or None if unsupported."""
-    return x if isinstance(x, Value) else _real(x)
+    return x if isinstance(x, Value) else as_number(x)
 
 
 def _coerce(
     symbol: str, value: Value, other: object, *, reflected: bool
 ) -> tuple[Value | float, float]:
     """The slow path of the inlined operators: ``other`` as (operand, number), or TypeError."""
-    operand = _operand(other)
+    operand = as_operand(other)
     if operand is None:
         raise (
             _operand_error(symbol, other, value)
@@ -332,7 +355,7 @@ def _coerce(
 
 def _number_of(x: object) -> float | None:
     """The number a Value holds, or a real number as a float, or None."""
-    return x.data if isinstance(x, Value) else _real(x)
+    return x.data if isinstance(x, Value) else as_number(x)
 
 
 def _operand_error(symbol: str, left: object, right: object) -> TypeError:
@@ -343,7 +366,7 @@ def _operand_error(symbol: str, left: object, right: object) -> TypeError:
     )
 
 
-def _type_message(where: str, x: object) -> str:
+def number_type_message(where: str, x: object) -> str:
     """The ``TypeError`` text for something that is not a real number."""
     if isinstance(x, Value):
         return f"{where} expects a real number, got a Value; use its .data"
@@ -355,42 +378,55 @@ def _type_message(where: str, x: object) -> str:
 _new_value = object.__new__
 _current_mode = mode.current
 _DEFAULT_MODE = mode.DEFAULT
+# The rows that operators use, looked up once.
+_ADD, _SUB, _MUL, _DIV, _POW = (RULES[op] for op in ("add", "sub", "mul", "div", "pow"))
+_NEG, _ABS, _LEAKY_RELU = RULES["neg"], RULES["abs"], RULES["leaky_relu"]
 
 
-def _record(op: str, data: float, args: tuple[Value | float, ...], ctx: tuple[float, ...]) -> Value:
-    """A new Value holding ``data``; in the default mode it records how it was made."""
+def record(
+    rule: Rule, data: float, operands: tuple[Value | float, ...], saved: tuple[float, ...]
+) -> Value:
+    """A new Value holding ``data``, made by ``rule`` from ``operands``.
+
+    The one way nodes are made: operators, methods, ``autograd`` functions and custom
+    ops all come here. ``saved`` are the operands' numbers, which derivatives use.
+    Outside the default mode it also honours ``no_grad`` (the result is a leaf),
+    ``scope`` and ``detect_anomaly``.
+    """
     out: Value = _new_value(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out._mark = None
+    out.mark = None
     current = _current_mode()
     if current is _DEFAULT_MODE:
-        out._op, out._args, out._ctx = op, args, ctx
+        out.rule, out.operands, out.saved = rule, operands, saved
         return out
     if current.record:
-        out._op, out._args, out._ctx = op, args, ctx
+        out.rule, out.operands, out.saved = rule, operands, saved
         if current.scope:
             mode.node_scopes[out] = current.scope
     else:  # inside no_grad the result is a leaf
-        out._op, out._args, out._ctx = "", (), ()
+        out.rule, out.operands, out.saved = None, (), ()
     if current.anomaly:
         site = mode.user_site()
         if not math.isfinite(data):
             raise FloatingPointError(
-                f"detect_anomaly: {op} produced {data!r} from inputs {ctx!r} at {site}"
+                f"detect_anomaly: {rule.name} produced {data!r} from inputs {saved!r} at {site}"
             )
         if current.record:
             mode.creation_sites[out] = site
     return out
 
 
-def _unary(op: str, x: Value) -> Value:
+def unary(rule: Rule, x: Value) -> Value:
+    """The node ``rule(x)`` of a one-input primitive."""
     a = x.data
-    return _record(op, RULES[op].forward(a), (x,), (a,))
+    return record(rule, rule.forward(a), (x,), (a,))
 
 
-def _binary(op: str, x: Value | float, y: Value | float) -> Value:
+def binary(rule: Rule, x: Value | float, y: Value | float) -> Value:
+    """The node ``rule(x, y)`` of a two-input primitive; either operand may be a constant."""
     a = x.data if isinstance(x, Value) else x
     b = y.data if isinstance(y, Value) else y
-    return _record(op, RULES[op].forward(a, b), (x, y), (a, b))
+    return record(rule, rule.forward(a, b), (x, y), (a, b))

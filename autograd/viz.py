@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .mode import scope_of
-from .rules import RULES
+from .rules import Rule
 from .value import Value
 
 if TYPE_CHECKING:
@@ -31,9 +31,6 @@ _INSTALL_HINT = (
     "macOS: brew install graphviz; Windows: https://graphviz.org/download/) "
     "and make sure `dot` is on your PATH. Without it, .source still gives the DOT text."
 )
-
-# Operators are drawn as the Python symbol the user typed; other ops by their name.
-_OP_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 
 # Fill (and text colour) of each kind of Value box, so the roles read at a glance.
 _ROOT_STYLE = 'border="3" color="#b35806" bgcolor="#fee0b6"'
@@ -179,13 +176,14 @@ def draw_graph(
         # The tooltip (shown on hover in SVG) has every digit; only numbers go in it.
         tip = f"data = {node.data!r}, grad = {node.grad!r}" if grads else f"data = {node.data!r}"
         lines.append(f'v{i} [label=<{label}> tooltip="{tip}"]\n')
-        if not node._op:
+        rule = node.rule
+        if rule is None:
             continue
-        lines.append(f"o{i} [label=<{_op_text(node._op)}> {_OP_NODE}]\n")
+        lines.append(f"o{i} [label=<{_op_text(rule)}> {_OP_NODE}]\n")
         edges.append(f"o{i} -> v{i}\n")
         partials = _local_grads(node) if show_local_grad else None
         hidden: dict[int, None] = {}  # the cut-off operands, each counted once (x * x)
-        for k, arg in enumerate(node._args):
+        for k, arg in enumerate(node.operands):
             if type(arg) is float:
                 # A constant is drawn as a bare number beside its operation rather
                 # than folded into the operation's label, so every operand, in any
@@ -264,7 +262,7 @@ def _nearest_first(root: Value) -> list[Value]:
     order = [root]
     position = 0
     while position < len(order):
-        for arg in order[position]._args:
+        for arg in order[position].operands:
             if type(arg) is not float and arg not in seen:
                 seen.add(arg)  # type: ignore[arg-type]
                 order.append(arg)  # type: ignore[arg-type]
@@ -274,11 +272,11 @@ def _nearest_first(root: Value) -> list[Value]:
 
 def _local_grads(node: Value) -> tuple[float, ...] | None:
     """``d node / d operand`` for each operand, or None if there is no rule to ask."""
-    rule = RULES.get(node._op)
+    rule = node.rule
     if rule is None:
         return None
-    try:
-        return tuple(float(p) for p in rule.partials(*node._ctx, node.data))
+    try:  # the chain rule with a gradient of 1 gives the local derivatives
+        return tuple(float(p) for p in rule.vjp(1.0, *node.saved, node.data))
     except Exception:  # a partial that overflows, or a custom op's failing derivative:
         return None  # the drawing still works, those edges are left unlabelled
 
@@ -314,7 +312,7 @@ def _value_label(node: Value, is_root: bool, data: bool, grad: bool, colored: bo
     """The HTML-like table for a Value's box: label, data and grad, one per row."""
     if is_root:
         style = _ROOT_STYLE
-    elif node._op:
+    elif node.rule is not None:
         style = _INNER_STYLE
     else:
         style = _PARAMETER_STYLE if node.label else _LEAF_STYLE
@@ -335,9 +333,9 @@ def _value_label(node: Value, is_root: bool, data: bool, grad: bool, colored: bo
 
 
 @functools.lru_cache(maxsize=256)
-def _op_text(op: str) -> str:
-    """An operation as drawn: the Python symbol of an operator, else its name; escaped."""
-    return _text(_OP_SYMBOLS.get(op, op))
+def _op_text(rule: Rule) -> str:
+    """An operation as drawn: its row's symbol (the operator typed), else its name; escaped."""
+    return _text(rule.symbol or rule.name)
 
 
 def _number(x: float) -> str:

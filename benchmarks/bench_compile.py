@@ -189,7 +189,7 @@ def _moons_rows(repeats: int) -> list[Row]:
 
         def one_step() -> float:
             optimizer.zero_grad()
-            value, _ = step(model, X_batch, y_batch, loss, 1)
+            value, _ = step(model, X_batch, y_batch, loss, "epoch 1, step 1")
             optimizer.step()
             return value
 

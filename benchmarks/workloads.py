@@ -7,9 +7,13 @@ does one timed unit of work (one training step, one chain, ...).
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from typing import Any
+
+import minimal_value  # the benchmarks folder is not a package: run.py puts it on sys.path
+import tiny_gpt
 
 import autograd
 import nn
@@ -44,15 +48,24 @@ def initial_weights(seed: int = 0) -> list[tuple[list[list[float]], list[float]]
 # --- the MLP training step ------------------------------------------------------
 
 
-def setup_mlp_chainrule(n: int = MLP_SAMPLES) -> Callable[[], float]:
-    """chainrule: nn.MLP, a neuron is one dot node; hinge + L2 with n-ary sum and dot."""
-    X, y = moons(n)
+def chainrule_mlp() -> nn.MLP:
+    """chainrule's nn.MLP for the demo, holding ``initial_weights()``."""
     model = nn.MLP(2, MLP_SIZES, seed=0)
     for layer, (w, b) in zip(model.layers, initial_weights(), strict=True):
         for neuron, row, bias in zip(layer.neurons, w, b, strict=True):
             for p, value in zip(neuron.w, row, strict=True):
                 p.data = value
             neuron.b.data = bias
+    return model
+
+
+def setup_mlp_chainrule(n: int = MLP_SAMPLES, model: nn.MLP | None = None) -> Callable[[], float]:
+    """chainrule: nn.MLP, a neuron is one dot node; hinge + L2 with n-ary sum and dot.
+
+    Each step updates ``model`` (by default a fresh ``chainrule_mlp()``) in place.
+    """
+    X, y = moons(n)
+    model = chainrule_mlp() if model is None else model
     params = model.parameters()
     optimizer = nn.optim.SGD(params, lr=LEARNING_RATE)
 
@@ -171,8 +184,96 @@ def setup_mlp_torch_batched(n: int = MLP_SAMPLES) -> Callable[[], float]:
     return step
 
 
-def setup_mlp_floats(n: int = MLP_SAMPLES) -> Callable[[], float]:
-    """Hand-written Python floats: the forward and backward passes written out (the floor)."""
+Layers = list[tuple[list[list[float]], list[float]]]  # per layer: rows of weights, biases
+
+
+def float_layers() -> Layers:
+    """A fresh copy of ``initial_weights()`` for the float code to update in place."""
+    return [([row[:] for row in w], b[:]) for w, b in initial_weights()]
+
+
+def setup_mlp_floats(n: int = MLP_SAMPLES, layers: Layers | None = None) -> Callable[[], float]:
+    """Hand-written Python floats, written carefully: the floor.
+
+    The floor is the fastest straightforward code for the step, so that a ratio
+    against it says how much an engine costs, not how slow a baseline can be made.
+    Straightforward: plain Python loops over lists of floats, no NumPy, no unrolling,
+    no code generation. Careful, in the three ways a person writing this by hand would
+    be: a sample whose hinge is inactive (margin <= 0) contributes nothing to the
+    gradient, so backward is skipped for it; a zero delta (a relu that was off) passes
+    nothing back, so its row of work is skipped; and sums are plain ``+=`` loops, not
+    generator expressions. It computes the same loss and updated weights as chainrule's
+    step, to rounding (tests/test_benchmarks.py holds them within 1e-12).
+
+    Each step updates ``layers`` (by default a fresh ``float_layers()``) in place.
+    """
+    X, y = moons(n)
+    layers = float_layers() if layers is None else layers
+    scale = 1.0 / n
+    last = len(layers) - 1
+
+    def step() -> float:
+        grads = [([[0.0] * len(row) for row in w], [0.0] * len(b)) for w, b in layers]
+        data_loss = 0.0
+        for x, target in zip(X, y):
+            # forward, keeping each layer's input; relu on every layer but the last
+            acts = [x]
+            inp = x
+            for index, (w, b) in enumerate(layers):
+                out = []
+                for row, z in zip(w, b):
+                    for wk, xk in zip(row, inp):
+                        z += wk * xk
+                    out.append(z if z > 0.0 or index == last else 0.0)
+                acts.append(out)
+                inp = out
+            margin = 1.0 - target * inp[0]
+            if margin <= 0.0:  # the hinge is inactive: no loss, no gradient
+                continue
+            data_loss += margin
+            # backward: d loss / d score = -target / n where the hinge is active
+            delta = [-target * scale]
+            for index in range(last, -1, -1):
+                w, _ = layers[index]
+                gw, gb = grads[index]
+                inp = acts[index]
+                back = [0.0] * len(inp)
+                for j, d in enumerate(delta):
+                    if d == 0.0:  # a relu that was off passes nothing back
+                        continue
+                    gb[j] += d
+                    grow = gw[j]
+                    if index:
+                        wrow = w[j]
+                        for k, xk in enumerate(inp):
+                            grow[k] += d * xk
+                            back[k] += d * wrow[k]
+                    else:  # the first layer: no delta to pass further down
+                        for k, xk in enumerate(inp):
+                            grow[k] += d * xk
+                if index:
+                    delta = [g if a > 0.0 else 0.0 for g, a in zip(back, inp)]
+        # L2 and the SGD update in one pass: d (alpha * p^2) / d p = 2 * alpha * p
+        reg = 0.0
+        for (w, b), (gw, gb) in zip(layers, grads):
+            for row, grow in zip(w, gw):
+                for k, v in enumerate(row):
+                    reg += v * v
+                    row[k] = v - LEARNING_RATE * (grow[k] + 2.0 * ALPHA * v)
+            for j, v in enumerate(b):
+                reg += v * v
+                b[j] = v - LEARNING_RATE * (gb[j] + 2.0 * ALPHA * v)
+        return data_loss * scale + ALPHA * reg
+
+    return step
+
+
+def setup_mlp_floats_old(n: int = MLP_SAMPLES) -> Callable[[], float]:
+    """The first float code, kept to show how far the floor moved; no target uses it.
+
+    It runs backward only where the hinge is active too, but it sums with generators,
+    and it multiplies through the zero deltas of relus that are off.
+    """
     X, y = moons(n)
     layers = [([row[:] for row in w], b[:]) for w, b in initial_weights()]
     scale = 1.0 / n
@@ -238,6 +339,7 @@ MLP_VARIANTS: dict[str, Callable[..., Callable[[], float]]] = {
     "torch scalar": setup_mlp_torch_scalar,
     "torch batched": setup_mlp_torch_batched,
     "floats": setup_mlp_floats,
+    "floats (old floor)": setup_mlp_floats_old,
 }
 
 
@@ -378,3 +480,68 @@ def dag_floats(steps: list[tuple[str, int, int]]) -> Callable[[], float]:
 
 
 DAG_VARIANTS = {"chainrule": dag_chainrule, "micrograd": dag_micrograd, "floats": dag_floats}
+
+
+# --- micrograd-style code: a tiny GPT, and the cost of one node per op ------------
+
+
+def setup_gpt(value_cls: type, name: str = tiny_gpt.NAME) -> Callable[[], float]:
+    """One forward and backward of tiny_gpt on one name, on ``value_cls``; returns the loss.
+
+    The gradients are zeroed first, as a training loop does between steps.
+    """
+    params = tiny_gpt.init_params(value_cls)
+    leaves = tiny_gpt.parameters(params)
+    tokens = tiny_gpt.tokenize(name)
+
+    def step() -> float:
+        for p in leaves:
+            p.grad = 0.0
+        loss = tiny_gpt.loss(params, tokens)
+        loss.backward()
+        return float(loss.data)
+
+    return step
+
+
+GPT_VARIANTS: dict[str, Callable[[str], Callable[[], float]]] = {
+    "chainrule": lambda name: setup_gpt(autograd.Value, name),
+    "minimal": lambda name: setup_gpt(minimal_value.Value, name),
+}
+
+#: The ops micrograd-style code is made of, one node each (``**`` with a number exponent).
+PER_OPS = ("a*b", "a+b", "exp", "log", "a**2", "relu")
+
+
+def per_op_builders(value_cls: type) -> dict[str, Callable[[int], list[Any]]]:
+    """For each op, a function building n nodes of it from two leaves, kept in a list."""
+    a, b = value_cls(0.7), value_cls(1.3)
+    return {
+        "a*b": lambda n: [a * b for _ in range(n)],
+        "a+b": lambda n: [a + b for _ in range(n)],
+        "exp": lambda n: [a.exp() for _ in range(n)],
+        "log": lambda n: [a.log() for _ in range(n)],
+        "a**2": lambda n: [a**2 for _ in range(n)],
+        "relu": lambda n: [a.relu() for _ in range(n)],
+    }
+
+
+def per_op_floats() -> dict[str, Callable[[int], list[Any]]]:
+    """The same loops over floats: what the loop and the arithmetic cost without a node."""
+    a, b = 0.7, 1.3
+    exp, log = math.exp, math.log
+    return {
+        "a*b": lambda n: [a * b for _ in range(n)],
+        "a+b": lambda n: [a + b for _ in range(n)],
+        "exp": lambda n: [exp(a) for _ in range(n)],
+        "log": lambda n: [log(a) for _ in range(n)],
+        "a**2": lambda n: [a**2 for _ in range(n)],
+        "relu": lambda n: [a if a > 0.0 else 0.0 for _ in range(n)],
+    }
+
+
+PER_OP_VARIANTS: dict[str, Callable[[], dict[str, Callable[[int], list[Any]]]]] = {
+    "chainrule": lambda: per_op_builders(autograd.Value),
+    "minimal": lambda: per_op_builders(minimal_value.Value),
+    "floats": per_op_floats,
+}

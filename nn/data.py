@@ -1,4 +1,9 @@
-"""Toy data sets (moons, circles, blobs, spirals, xor, regression) and batching, in pure Python."""
+"""Toy data sets (moons, circles, blobs, spirals, xor, regression) and batching, in pure Python.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``); sample counts, feature counts and their product may
+not exceed ``autograd.checks.MAX_SIZE`` (ten million).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import random
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import TypeVar
+
+from autograd import checks
 
 from .text import CharTokenizer, names  # text for language models, re-exported here
 
@@ -32,62 +39,23 @@ _L = TypeVar("_L")  # one label (or regression target) of y
 _SPIRAL_TURN = 4.0
 
 
-# --- validation: every check names the function, the parameter and the bad value ---
-
-
-def _int(where: str, name: str, value: object, minimum: int, why: str = "") -> int:
-    """``value`` as an int >= ``minimum``; bool is rejected even though it is an int."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{where}: {name} must be an int, got {type(value).__name__}")
-    number = int(value)
-    if number < minimum:
-        raise ValueError(f"{where}: {name} must be >= {minimum}{why}, got {number}")
-    return number
-
-
-def _real(where: str, name: str, value: object, minimum: float | None = None) -> float:
-    """``value`` as a finite float (>= ``minimum`` when given); bool is rejected."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a real number, got {type(value).__name__}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float: reported as not finite below
-        number = math.inf
-    if not math.isfinite(number) or (minimum is not None and number < minimum):
-        bound = "" if minimum is None else f" >= {minimum}"
-        raise ValueError(f"{where}: {name} must be a finite number{bound}, got {value!r}")
-    return number
-
-
 def _rng(where: str, seed: object) -> random.Random:
     """A private generator, so the global ``random`` state is never read or changed."""
-    if seed is None:
-        return random.Random()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{where}: seed must be an int or None, got {type(seed).__name__}")
-    # random.Random(-s) is the same stream as random.Random(s); refuse the alias.
-    return random.Random(_int(where, "seed", seed, 0))
+    return random.Random(checks.seed(where, seed))
 
 
-def _check_xy(where: str, X: Sequence[object], y: Sequence[object]) -> int:
+def _check_xy(where: str, X: object, y: object) -> int:
     """The number of samples in ``X`` and ``y``, after checking they match and are non-empty."""
-    for name, value in (("X", X), ("y", y)):
-        if isinstance(value, (str, bytes)) or not (
-            hasattr(value, "__len__") and hasattr(value, "__getitem__")
-        ):
-            raise TypeError(f"{where}: {name} must be a sequence, got {type(value).__name__}")
-    n_x, n_y = len(X), len(y)
+    rows = checks.sequence(where, "X", X)
+    n_x, n_y = len(rows), len(checks.sequence(where, "y", y))
     if n_x != n_y:
         raise ValueError(
             f"{where}: X and y must have the same length, got len(X)={n_x} and len(y)={n_y}"
         )
     if n_x == 0:
         raise ValueError(f"{where}: X and y are empty")
-    for index, row in enumerate(X):
-        if isinstance(row, (str, bytes)) or not hasattr(row, "__iter__"):
-            raise TypeError(
-                f"{where}: X[{index}] must be a sequence of features, got {type(row).__name__}"
-            )
+    for index, row in enumerate(rows):
+        checks.sequence(where, f"X[{index}]", row, what="a sequence of features")
     return n_x
 
 
@@ -166,9 +134,10 @@ def make_moons(
         (6, [0, 0, 0, 1, 1, 1])
     """
     where = "make_moons"
-    n = _int(where, "n_samples", n_samples, 2, " (one sample per class)")
-    sigma = _real(where, "noise", noise, 0)
+    n = checks.size(where, "n_samples", n_samples, minimum=2, why=" (one sample per class)")
+    sigma = checks.real(where, "noise", noise, at_least=0)
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
@@ -214,12 +183,11 @@ def make_circles(
         ([1.0, 1.0, 0.5, 0.5], [0, 0, 1, 1])
     """
     where = "make_circles"
-    n = _int(where, "n_samples", n_samples, 2, " (one sample per class)")
-    sigma = _real(where, "noise", noise, 0)
-    ratio = _real(where, "factor", factor)
-    if not 0.0 < ratio < 1.0:
-        raise ValueError(f"{where}: factor must be in (0, 1), got {factor!r}")
+    n = checks.size(where, "n_samples", n_samples, minimum=2, why=" (one sample per class)")
+    sigma = checks.real(where, "noise", noise, at_least=0)
+    ratio = checks.real(where, "factor", factor, above=0, below=1)
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_out, endpoint=False)]
@@ -234,18 +202,13 @@ def make_circles(
 
 def _center_points(where: str, centers: object, n_features: int) -> list[list[float]]:
     """Explicit blob centers as float rows, each with ``n_features`` coordinates."""
-    if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):
-        raise TypeError(
-            f"{where}: centers must be an int or a sequence of points, got {type(centers).__name__}"
-        )
+    rows = checks.iterable(where, "centers", centers, what="an int or a sequence of points")
     points: list[list[float]] = []
-    for i, center in enumerate(centers):
-        if isinstance(center, (str, bytes)) or not hasattr(center, "__iter__"):
-            raise TypeError(
-                f"{where}: centers[{i}] must be a sequence of coordinates, "
-                f"got {type(center).__name__}"
-            )
-        point = [_real(where, f"centers[{i}][{j}]", c) for j, c in enumerate(center)]
+    for i, center in enumerate(rows):
+        coordinates = checks.iterable(
+            where, f"centers[{i}]", center, what="a sequence of coordinates"
+        )
+        point = [checks.real(where, f"centers[{i}][{j}]", c) for j, c in enumerate(coordinates)]
         if len(point) != n_features:
             raise ValueError(
                 f"{where}: centers[{i}] has {len(point)} coordinates but n_features={n_features}; "
@@ -298,27 +261,27 @@ def make_blobs(
         ([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [9.0, 9.0], [9.0, 9.0]], [0, 0, 0, 1, 1])
     """
     where = "make_blobs"
-    d = _int(where, "n_features", n_features, 1)
-    std = _real(where, "cluster_std", cluster_std, 0)
-    if isinstance(center_box, (str, bytes)) or not hasattr(center_box, "__len__"):
-        raise TypeError(
-            f"{where}: center_box must be a (low, high) pair, got {type(center_box).__name__}"
-        )
-    if len(center_box) != 2:
-        raise ValueError(f"{where}: center_box must be a (low, high) pair, got {center_box!r}")
-    low = _real(where, "center_box[0]", center_box[0])
-    high = _real(where, "center_box[1]", center_box[1])
+    d = checks.size(where, "n_features", n_features)
+    std = checks.real(where, "cluster_std", cluster_std, at_least=0)
+    box = checks.sequence(where, "center_box", center_box, what="a (low, high) pair", length=2)
+    low = checks.real(where, "center_box[0]", box[0])
+    high = checks.real(where, "center_box[1]", box[1])
     if low > high:
         raise ValueError(f"{where}: center_box must have low <= high, got {center_box!r}")
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     if isinstance(centers, bool):
         raise TypeError(f"{where}: centers must be an int or a sequence of points, got bool")
+    points: list[list[float]] | None = None
     if isinstance(centers, numbers.Integral):
-        k = _int(where, "centers", centers, 1)
-        points = [[rng.uniform(low, high) for _ in range(d)] for _ in range(k)]
+        k = checks.size(where, "centers", centers)
     else:
         points = _center_points(where, centers, d)
-    n = _int(where, "n_samples", n_samples, len(points), " (one sample per center)")
+        k = len(points)
+    n = checks.size(where, "n_samples", n_samples, minimum=k, why=" (one sample per center)")
+    checks.size(where, "n_samples * n_features", n * d)
+    if points is None:
+        points = [[rng.uniform(low, high) for _ in range(d)] for _ in range(k)]
     X: list[list[float]] = []
     y: list[int] = []
     for label, (center, count) in enumerate(
@@ -368,10 +331,11 @@ def make_spirals(
         [0, 0, 0, 1, 1, 1, 2, 2, 2]
     """
     where = "make_spirals"
-    k = _int(where, "n_classes", n_classes, 2)
-    n = _int(where, "n_samples", n_samples, k, " (one sample per class)")
-    sigma = _real(where, "noise", noise, 0)
+    k = checks.size(where, "n_classes", n_classes, minimum=2)
+    n = checks.size(where, "n_samples", n_samples, minimum=k, why=" (one sample per class)")
+    sigma = checks.real(where, "noise", noise, at_least=0)
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     X: list[list[float]] = []
     y: list[int] = []
     for label, count in enumerate(_split_evenly(n, k)):
@@ -414,9 +378,10 @@ def make_xor(
         True
     """
     where = "make_xor"
-    n = _int(where, "n_samples", n_samples, 1)
-    sigma = _real(where, "noise", noise, 0)
+    n = checks.size(where, "n_samples", n_samples)
+    sigma = checks.real(where, "noise", noise, at_least=0)
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     X = [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in range(n)]
     y = [1 if a * b < 0 else 0 for a, b in X]
     _add_noise(rng, X, sigma)
@@ -461,11 +426,13 @@ def make_regression(
         (3, 2, 3)
     """
     where = "make_regression"
-    n = _int(where, "n_samples", n_samples, 1)
-    d = _int(where, "n_features", n_features, 1)
-    sigma = _real(where, "noise", noise, 0)
-    intercept = _real(where, "bias", bias)
+    n = checks.size(where, "n_samples", n_samples)
+    d = checks.size(where, "n_features", n_features)
+    checks.size(where, "n_samples * n_features", n * d)
+    sigma = checks.real(where, "noise", noise, at_least=0)
+    intercept = checks.real(where, "bias", bias)
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     w = [100.0 * rng.random() for _ in range(d)]
     X = [[rng.gauss(0.0, 1.0) for _ in range(d)] for _ in range(n)]
     y = [sum(wj * xj for wj, xj in zip(w, row, strict=True)) + intercept for row in X]
@@ -488,7 +455,7 @@ def _n_test(where: str, test_size: object, n: int) -> int:
         if not 1 <= count <= n - 1:
             raise ValueError(
                 f"{where}: test_size as a count must be in [1, {n - 1}] for {n} samples, "
-                f"got {count}"
+                f"got {checks.shown(count)}"
             )
         return count
     fraction = float(test_size)
@@ -545,6 +512,7 @@ def train_test_split(
         raise ValueError(f"{where}: need at least 2 samples to split, got {n}")
     n_train = n - _n_test(where, test_size, n)
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     order = list(range(n))
     if shuffle:
         rng.shuffle(order)
@@ -593,8 +561,9 @@ def batches(
     """
     where = "batches"
     n = _check_xy(where, X, y)
-    size = _int(where, "batch_size", batch_size, 1)
+    size = checks.integer(where, "batch_size", batch_size, minimum=1)
     rng = _rng(where, seed)
+    shuffle = checks.flag(where, "shuffle", shuffle)
     order = list(range(n))
     if shuffle:
         rng.shuffle(order)

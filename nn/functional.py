@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import autograd
-from autograd import Scalar
+from autograd import Scalar, Value, checks
 
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "tanh"]
 
@@ -16,13 +16,33 @@ def _data(x: Scalar) -> float:
     return float(x)
 
 
-def _check(where: str, xs: Sequence[Scalar]) -> None:
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-        raise TypeError(
-            f"{where}: expects a sequence of Values or numbers, got {type(xs).__name__}"
-        )
-    if not xs:
-        raise ValueError(f"{where}: expects at least one element, got an empty sequence")
+def _scalars(where: str, xs: object, *, empty: bool = True) -> list[Scalar]:
+    """The elements of ``xs``, a sequence of Values and real numbers, as Values and floats."""
+    items = checks.sequence(where, "xs", xs, what="a sequence of Values or numbers")
+    if not empty and not items:
+        raise ValueError(f"{where}: xs must hold at least one element, got an empty sequence")
+    return [checks.scalar(where, f"xs[{i}]", x, Value) for i, x in enumerate(items)]
+
+
+def _shifted(xs: list[Scalar]) -> tuple[Scalar, list[Scalar]]:
+    """``(m, [x_j - m])`` with ``m = max(x)``: the stable starting point of softmax and its kin.
+
+    Every ``x_j - m <= 0``, so no ``exp`` of it overflows, and one of them is exactly 0,
+    so a sum of their ``exp`` is at least 1 and its ``log`` never sees 0. Equal inputs
+    give exact zeros, however large they are.
+
+    ``m`` is the data's maximum, taken as a constant: each result below is unchanged
+    by ``m``, and so is its gradient, since ``m`` cancels out (``d/dx_i`` is exact,
+    not approximate), and the graph is smaller. This is the one place that picks
+    ``m``; a max node would go here.
+    """
+    m = max(_data(x) for x in xs)
+    return m, [x - m for x in xs]
+
+
+def _log_sum_exp(shifted: list[Scalar]) -> Scalar:
+    """``log(sum_j exp(s_j))`` for inputs from :func:`_shifted`: between 0 and ``log n``."""
+    return autograd.log(autograd.sum([autograd.exp(s) for s in shifted]))
 
 
 def logsumexp(xs: Sequence[Scalar]) -> Scalar:
@@ -39,14 +59,16 @@ def logsumexp(xs: Sequence[Scalar]) -> Scalar:
     Returns:
         A Value if any input is a Value, else a float.
 
+    Raises:
+        TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
+        ValueError: if it is empty.
+
     Example:
         >>> round(logsumexp([1000.0, 1000.0]), 6)
         1000.693147
     """
-    _check("logsumexp", xs)
-    m = max(_data(x) for x in xs)
-    total = autograd.sum([autograd.exp(x - m) for x in xs])
-    return autograd.log(total) + m
+    m, shifted = _shifted(_scalars("logsumexp", xs, empty=False))
+    return _log_sum_exp(shifted) + m
 
 
 def softmax(xs: Sequence[Scalar]) -> list[Scalar]:
@@ -61,22 +83,28 @@ def softmax(xs: Sequence[Scalar]) -> list[Scalar]:
     Returns:
         A list of the same length: probabilities that sum to 1.
 
+    Raises:
+        TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
+        ValueError: if it is empty.
+
     Example:
         >>> [round(p, 4) for p in softmax([1.0, 2.0, 3.0])]
         [0.09, 0.2447, 0.6652]
     """
-    _check("softmax", xs)
-    m = max(_data(x) for x in xs)
-    exps = [autograd.exp(x - m) for x in xs]
+    _, shifted = _shifted(_scalars("softmax", xs, empty=False))
+    exps = [autograd.exp(s) for s in shifted]
     total = autograd.sum(exps)
     return [e / total for e in exps]
 
 
 def log_softmax(xs: Sequence[Scalar]) -> list[Scalar]:
-    """``log_softmax(x)_i = x_i - logsumexp(x)``, stable for any finite inputs.
+    """``log_softmax(x)_i = x_i - logsumexp(x)``, stable and exact for any finite inputs.
 
-    Computed from :func:`logsumexp` rather than as ``log(softmax(x))``, which
-    would give ``log(0) = -inf`` for logits far below the maximum.
+    Computed as ``(x_i - m) - log(sum_j exp(x_j - m))`` with ``m = max(x)``, not as
+    ``log(softmax(x))`` (which gives ``log(0) = -inf`` for logits far below the
+    maximum) nor as ``x_i - logsumexp(x)`` (which loses ``log n`` when ``m`` is
+    large: at ``m = 1e16``, ``m + log 2`` rounds to ``m``). So equal logits give
+    exactly ``-log n``, however large.
 
     Args:
         xs: a non-empty sequence of Values or numbers (logits).
@@ -84,12 +112,19 @@ def log_softmax(xs: Sequence[Scalar]) -> list[Scalar]:
     Returns:
         A list of the same length of log-probabilities.
 
+    Raises:
+        TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
+        ValueError: if it is empty.
+
     Example:
         >>> log_softmax([0.0, -1000.0])
         [0.0, -1000.0]
+        >>> log_softmax([1e300, 1e300])
+        [-0.6931471805599453, -0.6931471805599453]
     """
-    lse = logsumexp(xs)
-    return [x - lse for x in xs]
+    _, shifted = _shifted(_scalars("log_softmax", xs, empty=False))
+    normalizer = _log_sum_exp(shifted)
+    return [s - normalizer for s in shifted]
 
 
 def relu(xs: Sequence[Scalar]) -> list[Scalar]:
@@ -101,11 +136,14 @@ def relu(xs: Sequence[Scalar]) -> list[Scalar]:
     Returns:
         A list of the same length.
 
+    Raises:
+        TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
+
     Example:
         >>> relu([-1.0, 2.0])
         [0.0, 2.0]
     """
-    return [autograd.relu(x) for x in xs]
+    return [autograd.relu(x) for x in _scalars("relu", xs)]
 
 
 def tanh(xs: Sequence[Scalar]) -> list[Scalar]:
@@ -117,11 +155,14 @@ def tanh(xs: Sequence[Scalar]) -> list[Scalar]:
     Returns:
         A list of the same length.
 
+    Raises:
+        TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
+
     Example:
         >>> tanh([0.0])
         [0.0]
     """
-    return [autograd.tanh(x) for x in xs]
+    return [autograd.tanh(x) for x in _scalars("tanh", xs)]
 
 
 def sigmoid(xs: Sequence[Scalar]) -> list[Scalar]:
@@ -133,8 +174,11 @@ def sigmoid(xs: Sequence[Scalar]) -> list[Scalar]:
     Returns:
         A list of the same length.
 
+    Raises:
+        TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
+
     Example:
         >>> sigmoid([0.0, -1000.0])
         [0.5, 0.0]
     """
-    return [autograd.sigmoid(x) for x in xs]
+    return [autograd.sigmoid(x) for x in _scalars("sigmoid", xs)]

@@ -1,21 +1,29 @@
-"""``Neuron``, ``Layer`` and ``MLP``: fully connected networks of scalar Values."""
+"""``Neuron``, ``Layer`` and ``MLP``: fully connected networks of scalar Values.
+
+Constructors check their arguments with :mod:`autograd.checks`: a wrong type is a
+``TypeError``, a wrong value a ``ValueError``. Sizes (``nin``, ``nout``, each of
+``nouts``) and a layer's ``(nin + 1) * nout`` parameters may not exceed
+``autograd.checks.MAX_SIZE`` (ten million). Calling a model on anything but a
+sequence of ``nin`` numbers or Values raises an error naming the model's class.
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
-import numbers
 import random
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from autograd import Scalar, Value, dot
+from autograd import Scalar, Value, checks, dot
 
 from .module import Module
 
 __all__ = ["MLP", "Layer", "Neuron"]
 
-#: The activations a neuron can apply, as the Value method that applies it.
-_ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+#: The activations a neuron can apply, as the Value method that applies it (``None``
+#: for ``"linear"``); :mod:`nn.serialize` checks saved architectures against it.
+ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "relu": Value.relu,
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
@@ -27,27 +35,26 @@ Seed: TypeAlias = int | random.Random | None
 """A seed: an int >= 0, a ``random.Random`` to draw from, or None for fresh randomness."""
 
 
-def _check_int(where: str, name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{where}: {name} must be an int, got {type(value).__name__}")
-    if int(value) < minimum:
-        raise ValueError(f"{where}: {name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _check_choice(where: str, name: str, value: object, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise ValueError(f"{where}: {name} must be one of {', '.join(choices)}; got {value!r}")
-    return str(value)
-
-
 def _rng(where: str, seed: object) -> random.Random:
     """The generator a model owns: a new one from an int or None, or the one passed."""
     if isinstance(seed, random.Random):
         return seed
-    if seed is None:
-        return random.Random()
-    return random.Random(_check_int(where, "seed", seed, 0))
+    return random.Random(checks.seed(where, seed))
+
+
+def _check_input(module: Module, nin: int, x: object) -> None:
+    """Refuse an input that is not ``nin`` items, naming the module's class."""
+    try:
+        n = len(x)  # type: ignore[arg-type]
+    except TypeError:  # no len(): a number where a vector belongs, say
+        n = -1
+    if n == -1 or isinstance(x, (str, bytes)):
+        raise TypeError(
+            f"{type(module).__name__}: x must be a sequence of {nin} numbers or Values, "
+            f"got {type(x).__name__}"
+        )
+    if n != nin:
+        raise ValueError(f"{type(module).__name__} expects {nin} inputs, got {n}")
 
 
 class Neuron(Module):
@@ -87,10 +94,10 @@ class Neuron(Module):
         fan_out: int = 1,
     ) -> None:
         where = "Neuron"
-        self.nin = _check_int(where, "nin", nin)
-        self.activation = _check_choice(where, "activation", activation, list(_ACTIVATIONS))
-        self.init = _check_choice(where, "init", init, _INITS)
-        fan_out = _check_int(where, "fan_out", fan_out)
+        self.nin = checks.size(where, "nin", nin)
+        self.activation = checks.choice(where, "activation", activation, list(ACTIVATIONS))
+        self.init = checks.choice(where, "init", init, _INITS)
+        fan_out = checks.size(where, "fan_out", fan_out)
         self.rng = _rng(where, seed)
         kind = init if init != "auto" else ("he" if activation == "relu" else "xavier")
         rng = self.rng
@@ -107,7 +114,7 @@ class Neuron(Module):
             bias = 0.0
         self.w = [Value(weight) for weight in weights]
         self.b = Value(bias)
-        self._act = _ACTIVATIONS[self.activation]
+        self._act = ACTIVATIONS[self.activation]
 
     def forward(self, x: Sequence[Scalar]) -> Value:
         """The neuron's output for one input vector.
@@ -119,14 +126,19 @@ class Neuron(Module):
             A Value.
 
         Raises:
+            TypeError: if ``x`` is not a sequence.
             ValueError: if ``x`` does not hold ``nin`` items.
 
         Example:
             >>> Neuron(3, seed=0)([1.0, 2.0, 3.0]).op
             'relu'
         """
-        if len(x) != self.nin:
-            raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
+        try:  # the fast check, run for every neuron; _check_input says what is wrong
+            fits = len(x) == self.nin
+        except TypeError:
+            fits = False
+        if not fits:
+            _check_input(self, self.nin, x)
         z = dot([*self.w, self.b], [*x, 1.0])
         act = self._act
         return z if act is None else act(z)
@@ -167,10 +179,11 @@ class Layer(Module):
         seed: Seed = None,
     ) -> None:
         where = "Layer"
-        self.nin = _check_int(where, "nin", nin)
-        self.nout = _check_int(where, "nout", nout)
-        self.activation = _check_choice(where, "activation", activation, list(_ACTIVATIONS))
-        self.init = _check_choice(where, "init", init, _INITS)
+        self.nin = checks.size(where, "nin", nin)
+        self.nout = checks.size(where, "nout", nout)
+        checks.size(where, "(nin + 1) * nout parameters", (self.nin + 1) * self.nout)
+        self.activation = checks.choice(where, "activation", activation, list(ACTIVATIONS))
+        self.init = checks.choice(where, "init", init, _INITS)
         self.rng = _rng(where, seed)
         self.neurons = [
             Neuron(self.nin, activation, init=init, seed=self.rng, fan_out=self.nout)
@@ -186,12 +199,15 @@ class Layer(Module):
         Returns:
             A list of ``nout`` Values.
 
+        Raises:
+            TypeError: if ``x`` is not a sequence.
+            ValueError: if ``x`` does not hold ``nin`` items.
+
         Example:
             >>> Layer(2, 1, seed=0)([1.0, 2.0])  # doctest: +ELLIPSIS
             [Value(data=...)]
         """
-        if len(x) != self.nin:
-            raise ValueError(f"Layer expects {self.nin} inputs, got {len(x)}")
+        _check_input(self, self.nin, x)
         return [neuron(x) for neuron in self.neurons]
 
     def extra_repr(self) -> str:
@@ -253,19 +269,19 @@ class MLP(Module):
         seed: Seed = None,
     ) -> None:
         where = "MLP"
-        self.nin = _check_int(where, "nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
-            raise TypeError(
-                f"{where}: nouts must be a sequence of ints, got {type(nouts).__name__}"
-            )
-        if not nouts:
+        self.nin = checks.size(where, "nin", nin)
+        widths = checks.sequence(where, "nouts", nouts, what="a sequence of ints")
+        if not widths:
             raise ValueError(f"{where}: nouts must name at least one layer")
-        self.nouts = [_check_int(where, f"nouts[{i}]", n) for i, n in enumerate(nouts)]
-        self.activation = _check_choice(where, "activation", activation, list(_ACTIVATIONS))
-        self.output_activation = _check_choice(
-            where, "output_activation", output_activation, list(_ACTIVATIONS)
+        self.nouts = [checks.size(where, f"nouts[{i}]", n) for i, n in enumerate(widths)]
+        checks.size(where, "the number of layers", len(self.nouts))
+        for i, (a, b) in enumerate(itertools.pairwise([self.nin, *self.nouts])):
+            checks.size(where, f"layer {i}'s (nin + 1) * nout parameters", (a + 1) * b)
+        self.activation = checks.choice(where, "activation", activation, list(ACTIVATIONS))
+        self.output_activation = checks.choice(
+            where, "output_activation", output_activation, list(ACTIVATIONS)
         )
-        self.init = _check_choice(where, "init", init, _INITS)
+        self.init = checks.choice(where, "init", init, _INITS)
         self.rng = _rng(where, seed)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
@@ -289,10 +305,15 @@ class MLP(Module):
         Returns:
             A Value if the last layer has one neuron, else a list of Values.
 
+        Raises:
+            TypeError: if ``x`` is not a sequence (``MLP: x must be a sequence ...``).
+            ValueError: if ``x`` does not hold ``nin`` items.
+
         Example:
             >>> len(MLP(2, [3, 2], seed=0)([1.0, 2.0]))
             2
         """
+        _check_input(self, self.nin, x)
         out: Sequence[Scalar] = x
         for layer in self.layers:
             out = layer(out)

@@ -9,13 +9,12 @@ Values or plain numbers; with numbers only the result is still a Value (a leaf).
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 
 import autograd
-from autograd import Scalar, Value
+from autograd import Scalar, Value, checks
 
-from .functional import logsumexp
+from .functional import log_softmax
 
 __all__ = [
     "binary_cross_entropy",
@@ -38,33 +37,21 @@ def _data(x: Scalar) -> float:
     return float(x)
 
 
-def _sequence(where: str, name: str, xs: object) -> Sequence[object]:
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-        raise TypeError(f"{where}: {name} must be a sequence, got {type(xs).__name__}")
-    return xs
-
-
-def _pair(where: str, preds: object, targets: object) -> int:
+def _pair(where: str, name: str, preds: object, targets: object, targets_name: str) -> int:
     """The number of samples, after checking both sides are sequences of one length."""
-    n = len(_sequence(where, "predictions", preds))
-    m = len(_sequence(where, "targets", targets))
+    n = len(checks.sequence(where, name, preds))
+    m = len(checks.sequence(where, targets_name, targets))
     if n != m:
         raise ValueError(
-            f"{where}: predictions and targets must have the same length, got {n} and {m}"
+            f"{where}: {name} and {targets_name} must have the same length, got {n} and {m}"
         )
     if n == 0:
-        raise ValueError(f"{where}: predictions and targets are empty")
+        raise ValueError(f"{where}: {name} and {targets_name} are empty")
     return n
 
 
-def _scalar(where: str, name: str, index: int, x: object) -> Scalar:
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(
-            f"{where}: {name}[{index}] must be a Value or a real number, got {type(x).__name__}"
-        )
-    return float(x)
+def _scalar(where: str, name: str, x: object) -> Scalar:
+    return checks.scalar(where, name, x, Value)
 
 
 def _reduce(total: Scalar, n: int, reduction: str) -> Value:
@@ -73,9 +60,7 @@ def _reduce(total: Scalar, n: int, reduction: str) -> Value:
     return result if isinstance(result, Value) else Value(result)
 
 
-def _check_reduction(where: str, reduction: str) -> None:
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"{where}: reduction must be 'mean' or 'sum', got {reduction!r}")
+_REDUCTIONS = ("mean", "sum")
 
 
 def mse_loss(
@@ -98,6 +83,7 @@ def mse_loss(
         The loss as a Value.
 
     Raises:
+        TypeError: if an argument or an element has the wrong type.
         ValueError: if the lengths differ or are 0.
 
     Example:
@@ -105,18 +91,18 @@ def mse_loss(
         2.5
     """
     where = "mse_loss"
-    _check_reduction(where, reduction)
-    _pair(where, preds, targets)
+    checks.choice(where, "reduction", reduction, _REDUCTIONS)
+    _pair(where, "preds", preds, targets, "targets")
     diffs: list[Scalar] = []
     for i, (p, t) in enumerate(zip(preds, targets)):
         if isinstance(p, Sequence) and not isinstance(p, (str, bytes)):
-            _pair(f"{where} row {i}", p, t)
+            _pair(where, f"preds[{i}]", p, t, f"targets[{i}]")
             diffs.extend(
-                _scalar(where, "preds", i, a) - _scalar(where, "targets", i, b)
-                for a, b in zip(p, t)  # type: ignore[arg-type]
+                _scalar(where, f"preds[{i}][{j}]", a) - _scalar(where, f"targets[{i}][{j}]", b)
+                for j, (a, b) in enumerate(zip(p, t))  # type: ignore[arg-type]
             )
         else:
-            diffs.append(_scalar(where, "preds", i, p) - _scalar(where, "targets", i, t))
+            diffs.append(_scalar(where, f"preds[{i}]", p) - _scalar(where, f"targets[{i}]", t))
     # One dot node for the whole sum of squares: d/dd_i = 2 d_i (d_i on each side).
     return _reduce(autograd.dot(diffs, diffs), len(diffs), reduction)
 
@@ -147,6 +133,7 @@ def binary_cross_entropy(
         The loss as a Value.
 
     Raises:
+        TypeError: if an argument or an element has the wrong type.
         ValueError: if the lengths differ or are 0, or a probability or target
             is outside [0, 1].
 
@@ -155,13 +142,13 @@ def binary_cross_entropy(
         0.366985
     """
     where = "binary_cross_entropy"
-    _check_reduction(where, reduction)
-    n = _pair(where, probs, targets)
+    checks.choice(where, "reduction", reduction, _REDUCTIONS)
+    n = _pair(where, "probs", probs, targets, "targets")
     logs: list[Scalar] = []
     weights: list[Scalar] = []
     for i, (p, t) in enumerate(zip(probs, targets)):
-        p = _scalar(where, "probs", i, p)
-        t = _scalar(where, "targets", i, t)
+        p = _scalar(where, f"probs[{i}]", p)
+        t = _scalar(where, f"targets[{i}]", t)
         if not 0.0 <= _data(p) <= 1.0:
             raise ValueError(f"{where}: probs[{i}] must be in [0, 1], got {_data(p)!r}")
         if not 0.0 <= _data(t) <= 1.0:
@@ -193,6 +180,7 @@ def binary_cross_entropy_with_logits(
         The loss as a Value.
 
     Raises:
+        TypeError: if an argument or an element has the wrong type.
         ValueError: if the lengths differ or are 0, or a target is outside [0, 1].
 
     Example:
@@ -200,12 +188,12 @@ def binary_cross_entropy_with_logits(
         0.346574
     """
     where = "binary_cross_entropy_with_logits"
-    _check_reduction(where, reduction)
-    n = _pair(where, logits, targets)
+    checks.choice(where, "reduction", reduction, _REDUCTIONS)
+    n = _pair(where, "logits", logits, targets, "targets")
     terms: list[Scalar] = []
     for i, (x, t) in enumerate(zip(logits, targets)):
-        x = _scalar(where, "logits", i, x)
-        t = _scalar(where, "targets", i, t)
+        x = _scalar(where, f"logits[{i}]", x)
+        t = _scalar(where, f"targets[{i}]", t)
         if not 0.0 <= _data(t) <= 1.0:
             raise ValueError(f"{where}: targets[{i}] must be in [0, 1], got {_data(t)!r}")
         if _data(x) >= 0.0:
@@ -222,9 +210,10 @@ def cross_entropy(
     """Multi-class cross-entropy of softmax(logits): ``(1/N) sum_i [logsumexp(z_i) - z_i[t_i]]``.
 
     That is ``-(1/N) sum_i log softmax(z_i)[t_i]``, computed with
-    :func:`nn.functional.logsumexp` (maximum subtracted), so it is finite for any
-    finite logits, even +-1000. The gradient for row i is
-    ``(1/N)(softmax(z_i) - onehot(t_i))``.
+    :func:`nn.functional.log_softmax` as ``log(sum_j exp(z_ij - m_i)) - (z_i[t_i] - m_i)``
+    with ``m_i = max(z_i)``, so it is finite for any finite logits and exact where
+    it matters: equal logits give exactly ``log C``, even at 1e300. The gradient for
+    row i is ``(1/N)(softmax(z_i) - onehot(t_i))``.
 
     Args:
         logits: N rows of C raw scores each (C >= 1, the same for every row).
@@ -235,6 +224,7 @@ def cross_entropy(
         The loss as a Value.
 
     Raises:
+        TypeError: if an argument, row, logit or class index has the wrong type.
         ValueError: if the lengths differ or are 0, rows differ in length, or a
             class index is out of range.
 
@@ -243,12 +233,12 @@ def cross_entropy(
         0.239545
     """
     where = "cross_entropy"
-    _check_reduction(where, reduction)
-    n = _pair(where, logits, targets)
+    checks.choice(where, "reduction", reduction, _REDUCTIONS)
+    n = _pair(where, "logits", logits, targets, "targets")
     width = -1
-    terms: list[Scalar] = []
+    picked: list[Scalar] = []
     for i, (row, t) in enumerate(zip(logits, targets)):
-        row = _sequence(where, f"logits[{i}]", row)  # type: ignore[assignment]
+        row = checks.sequence(where, f"logits[{i}]", row)
         if width == -1:
             width = len(row)
             if width == 0:
@@ -258,13 +248,12 @@ def cross_entropy(
                 f"{where}: every logits row must have {width} entries like row 0, "
                 f"row {i} has {len(row)}"
             )
-        if isinstance(t, bool) or not isinstance(t, numbers.Integral):
-            raise TypeError(f"{where}: targets[{i}] must be an int, got {type(t).__name__}")
-        if not 0 <= t < width:
-            raise ValueError(f"{where}: targets[{i}] = {t} is out of range for {width} classes")
-        scores = [_scalar(where, f"logits[{i}]", j, z) for j, z in enumerate(row)]
-        terms.append(logsumexp(scores) - scores[int(t)])
-    return _reduce(autograd.sum(terms), n, reduction)
+        t = checks.integer(
+            where, f"targets[{i}]", t, minimum=0, maximum=width - 1, why=f" for {width} classes"
+        )
+        scores = [_scalar(where, f"logits[{i}][{j}]", z) for j, z in enumerate(row)]
+        picked.append(log_softmax(scores)[t])
+    return _reduce(-autograd.sum(picked), n, reduction)
 
 
 def hinge_loss(
@@ -284,6 +273,7 @@ def hinge_loss(
         The loss as a Value.
 
     Raises:
+        TypeError: if an argument or an element has the wrong type.
         ValueError: if the lengths differ or are 0, or a target is not -1 or +1.
 
     Example:
@@ -291,12 +281,13 @@ def hinge_loss(
         0.8333333333333334
     """
     where = "hinge_loss"
-    _check_reduction(where, reduction)
-    n = _pair(where, scores, targets)
+    checks.choice(where, "reduction", reduction, _REDUCTIONS)
+    n = _pair(where, "scores", scores, targets, "targets")
     terms: list[Scalar] = []
     for i, (s, t) in enumerate(zip(scores, targets)):
-        s = _scalar(where, "scores", i, s)
-        if isinstance(t, (Value, bool)) or t not in (-1, 1):
-            raise ValueError(f"{where}: targets[{i}] must be -1 or +1, got {t!r}")
-        terms.append(autograd.relu(1.0 - float(t) * s))
+        s = _scalar(where, f"scores[{i}]", s)
+        label = checks.real(where, f"targets[{i}]", t, finite=False)
+        if label not in (-1.0, 1.0):
+            raise ValueError(f"{where}: targets[{i}] must be -1 or +1, got {checks.shown(t)}")
+        terms.append(autograd.relu(1.0 - label * s))
     return _reduce(autograd.sum(terms), n, reduction)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from autograd import Value, scope
+from autograd import Value, checks, scope
 from autograd.mode import scope_open
 
 __all__ = ["Module"]
@@ -197,6 +196,7 @@ class Module:
                 false, such names are skipped.
 
         Raises:
+            TypeError: if ``state`` is not a mapping or ``strict`` not True or False.
             ValueError: naming the missing or unexpected names, or the entries
                 that are not finite real numbers (bool included).
 
@@ -207,8 +207,9 @@ class Module:
             >>> n.state_dict()
             {'w.0': 0.5, 'b': -1.0}
         """
-        if not isinstance(state, Mapping):
-            raise TypeError(f"load_state_dict: state must be a mapping, got {type(state).__name__}")
+        where = f"{type(self).__name__}.load_state_dict"
+        checks.instance(where, "state", state, Mapping, "a mapping")
+        strict = checks.flag(where, "strict", strict)
         parameters = dict(self.named_parameters())
         missing = [name for name in parameters if name not in state]
         unexpected = [name for name in state if name not in parameters]
@@ -218,12 +219,14 @@ class Module:
         if strict and unexpected:
             problems.append(f"unexpected {unexpected}")
         bad = [
-            name for name, value in state.items() if name in parameters and not _finite_real(value)
+            name
+            for name, value in state.items()
+            if name in parameters and not checks.is_finite_real(value)
         ]
         if bad:
             problems.append(f"not finite real numbers {bad}")
         if problems:
-            raise ValueError(f"load_state_dict: {'; '.join(problems)}")
+            raise ValueError(f"{where}: {'; '.join(problems)}")
         for name, parameter in parameters.items():
             if name in state:
                 parameter.data = float(state[name])
@@ -301,13 +304,3 @@ def _is_registrable(value: object) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_is_registrable(item) for item in value)
     return False
-
-
-def _finite_real(value: object) -> bool:
-    """True for an int or float (not bool) that is finite."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False

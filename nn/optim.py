@@ -14,7 +14,7 @@ import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from autograd import Value
+from autograd import Value, checks
 
 from .schedulers import ExponentialLR, LambdaLR, LRScheduler, StepLR
 
@@ -32,41 +32,23 @@ __all__ = [
 ]
 
 
-def _as_float(value: float) -> float:
-    """``float(value)``, with an int too large for a float as inf."""
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf
+def _values(where: str, params: object) -> list[Value]:
+    """The parameters as a list, each a Value."""
+    result = checks.iterable(
+        where, "params", params, what="an iterable of Values, such as model.parameters()"
+    )
+    for index, p in enumerate(result):
+        checks.instance(where, f"params[{index}]", p, Value, "a Value")
+    return result
 
 
-def _hyper(where: str, name: str, value: object, *, below_one: bool = False) -> float:
-    """``value`` as a finite float >= 0 (and < 1 if ``below_one``), else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{where}: {name} must be a real number, got {type(value).__name__}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float: reported as not finite below
-        number = math.inf
-    if not math.isfinite(number) or number < 0.0 or (below_one and number >= 1.0):
-        bound = "in [0, 1)" if below_one else "a finite number >= 0"
-        raise ValueError(f"{where}: {name} must be {bound}, got {value!r}")
-    return number
-
-
-def _parameters(where: str, params: Iterable[Value]) -> list[Value]:
-    """The parameters as a list, each a Value and none twice."""
-    if isinstance(params, Value):
-        raise TypeError(
-            f"{where}: params must be an iterable of Values, such as model.parameters()"
-        )
-    result = list(params)
+def _parameters(where: str, params: object) -> list[Value]:
+    """The parameters as a list, each a Value and none twice, at least one."""
+    result = _values(where, params)
     if not result:
         raise ValueError(f"{where}: params is empty")
     seen: set[Value] = set()
     for index, p in enumerate(result):
-        if not isinstance(p, Value):
-            raise TypeError(f"{where}: params[{index}] must be a Value, got {type(p).__name__}")
         if p in seen:
             raise ValueError(f"{where}: params[{index}] appears twice")
         seen.add(p)
@@ -93,7 +75,7 @@ class Optimizer:
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         where = type(self).__name__
         self.params = _parameters(where, params)
-        self.lr = _hyper(where, "lr", lr)
+        self.lr = checks.real(where, "lr", lr, at_least=0)
         self.state: dict[Value, dict[str, float]] = {}
         #: How many times ``step()`` has run.
         self.step_count = 0
@@ -160,6 +142,7 @@ class Optimizer:
                 over the same number of parameters.
 
         Raises:
+            TypeError: if ``state_dict`` is not a dict.
             ValueError: saying which part does not fit.
 
         Example:
@@ -174,8 +157,7 @@ class Optimizer:
             (0.1, 1)
         """
         where = f"{type(self).__name__}.load_state_dict"
-        if not isinstance(state_dict, Mapping):
-            raise ValueError(f"{where}: expects a dict, got {type(state_dict).__name__}")
+        checks.instance(where, "state_dict", state_dict, Mapping, "a dict")
         expected_keys = {"type", "hyperparameters", "step_count", "state"}
         if set(state_dict) != expected_keys:
             raise ValueError(
@@ -199,10 +181,10 @@ class Optimizer:
                     f"{where}: state[{index}] must be empty or hold exactly {list(self._STATE)}"
                 )
             for key, value in entry.items():
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise ValueError(f"{where}: state[{index}][{key!r}] is not a number")
-                if not math.isfinite(_as_float(value)):
-                    raise ValueError(f"{where}: state[{index}][{key!r}] is not finite")
+                if not checks.is_finite_real(value):
+                    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+                    problem = "is not finite" if number else "is not a number"
+                    raise ValueError(f"{where}: state[{index}][{key!r}] {problem}")
                 if key in self._NON_NEGATIVE and value < 0:
                     raise ValueError(
                         f"{where}: state[{index}][{key!r}] must be >= 0, got {value!r}"
@@ -276,10 +258,9 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         where = "SGD"
-        self.momentum = _hyper(where, "momentum", momentum)
-        self.weight_decay = _hyper(where, "weight_decay", weight_decay)
-        if not isinstance(nesterov, bool):
-            raise ValueError(f"{where}: nesterov must be a bool, got {nesterov!r}")
+        self.momentum = checks.real(where, "momentum", momentum, at_least=0)
+        self.weight_decay = checks.real(where, "weight_decay", weight_decay, at_least=0)
+        nesterov = checks.flag(where, "nesterov", nesterov)
         if nesterov and self.momentum == 0.0:
             raise ValueError(f"{where}: nesterov needs momentum > 0, got momentum={momentum!r}")
         self.nesterov = nesterov
@@ -345,14 +326,13 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         where = "Adam"
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        pair = checks.sequence(where, "betas", betas, what="a pair (beta1, beta2)", length=2)
         self.betas = (
-            _hyper(where, "betas[0]", betas[0], below_one=True),
-            _hyper(where, "betas[1]", betas[1], below_one=True),
+            checks.real(where, "betas[0]", pair[0], at_least=0, below=1),
+            checks.real(where, "betas[1]", pair[1], at_least=0, below=1),
         )
-        self.eps = _hyper(where, "eps", eps)
-        self.weight_decay = _hyper(where, "weight_decay", weight_decay)
+        self.eps = checks.real(where, "eps", eps, at_least=0)
+        self.weight_decay = checks.real(where, "weight_decay", weight_decay, at_least=0)
 
     def step(self) -> None:
         """Apply one Adam update to every parameter (see the class docstring)."""
@@ -420,13 +400,11 @@ class RMSprop(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         where = "RMSprop"
-        self.alpha = _hyper(where, "alpha", alpha, below_one=True)
-        self.eps = _hyper(where, "eps", eps)
-        self.weight_decay = _hyper(where, "weight_decay", weight_decay)
-        self.momentum = _hyper(where, "momentum", momentum)
-        if not isinstance(centered, bool):
-            raise ValueError(f"{where}: centered must be a bool, got {centered!r}")
-        self.centered = centered
+        self.alpha = checks.real(where, "alpha", alpha, at_least=0, below=1)
+        self.eps = checks.real(where, "eps", eps, at_least=0)
+        self.weight_decay = checks.real(where, "weight_decay", weight_decay, at_least=0)
+        self.momentum = checks.real(where, "momentum", momentum, at_least=0)
+        self.centered = checks.flag(where, "centered", centered)
 
     def step(self) -> None:
         """Apply one RMSprop update to every parameter (see the class docstring)."""
@@ -495,12 +473,12 @@ class Adagrad(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         where = "Adagrad"
-        self.lr_decay = _hyper(where, "lr_decay", lr_decay)
-        self.weight_decay = _hyper(where, "weight_decay", weight_decay)
-        self.initial_accumulator_value = _hyper(
-            where, "initial_accumulator_value", initial_accumulator_value
+        self.lr_decay = checks.real(where, "lr_decay", lr_decay, at_least=0)
+        self.weight_decay = checks.real(where, "weight_decay", weight_decay, at_least=0)
+        self.initial_accumulator_value = checks.real(
+            where, "initial_accumulator_value", initial_accumulator_value, at_least=0
         )
-        self.eps = _hyper(where, "eps", eps)
+        self.eps = checks.real(where, "eps", eps, at_least=0)
 
     def step(self) -> None:
         """Apply one Adagrad update to every parameter (see the class docstring)."""
@@ -535,6 +513,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         The norm before clipping.
 
     Raises:
+        TypeError: if ``params`` is not an iterable of Values or ``max_norm`` not a number.
         ValueError: if ``max_norm`` is not a finite number > 0.
 
     Example:
@@ -546,10 +525,8 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         >>> round(a.grad, 6), round(b.grad, 6)
         (0.6, 0.8)
     """
-    limit = _hyper("clip_grad_norm", "max_norm", max_norm)
-    if limit == 0.0:
-        raise ValueError("clip_grad_norm: max_norm must be > 0, got 0")
-    params = list(params)
+    params = _values("clip_grad_norm", params)
+    limit = checks.real("clip_grad_norm", "max_norm", max_norm, above=0)
     norm = math.sqrt(math.fsum(p.grad * p.grad for p in params))
     if math.isfinite(norm) and norm > limit:
         scale = limit / (norm + 1e-6)

@@ -4,38 +4,23 @@ A scheduler sets its optimizer's ``lr`` from the epoch count: call its
 ``step()`` once per epoch, after the optimizer's steps (``nn.fit`` does this).
 Each computes the rate in closed form from the learning rate the optimizer had
 when the scheduler was made (``base_lr``), so there is no drift from repeated
-multiplication.
+multiplication. A rate that overflows (``gamma = 10`` after 400 epochs) or is not
+a number raises a ``ValueError`` naming the scheduler and the step, and the
+scheduler and the optimizer's rate stay as they were.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from autograd import checks
 
 if TYPE_CHECKING:
     from .optim import Optimizer
 
 __all__ = ["ExponentialLR", "LRScheduler", "LambdaLR", "StepLR"]
-
-
-def _positive_int(where: str, name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        raise ValueError(f"{where}: {name} must be an int >= 1, got {value!r}")
-    return int(value)
-
-
-def _factor(where: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{where}: {name} must be a real number, got {type(value).__name__}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float: reported as not finite below
-        number = math.inf
-    if not math.isfinite(number) or number < 0.0:
-        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {value!r}")
-    return number
 
 
 class LRScheduler:
@@ -49,22 +34,42 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Optimizer) -> None:
+        where = type(self).__name__
         if not hasattr(optimizer, "lr"):
-            raise TypeError(
-                f"{type(self).__name__}: expects an optimizer with an lr, "
-                f"got {type(optimizer).__name__}"
-            )
+            kind = type(optimizer).__name__
+            raise TypeError(f"{where}: optimizer must be an optimizer with an lr, got {kind}")
         self.optimizer = optimizer
-        self.base_lr: float = optimizer.lr
+        self.base_lr: float = checks.real(where, "optimizer.lr", optimizer.lr, at_least=0)
         self.last_epoch = 0
-        self.optimizer.lr = self.get_lr()
+        self.optimizer.lr = self._rate()
 
     def get_lr(self) -> float:
         """The learning rate for epoch ``last_epoch``; each scheduler defines it."""
         raise NotImplementedError(f"{type(self).__name__} does not define get_lr()")
 
+    def _rate(self) -> float:
+        """``get_lr()``, refused with a ValueError naming the step when it is not finite.
+
+        A factor such as ``gamma = 10`` is fine for a few epochs, so the schedule is
+        checked where it overflows rather than refused up front.
+        """
+        try:
+            lr = self.get_lr()
+        except OverflowError:  # gamma ** epoch past the float range
+            lr = math.inf
+        if not math.isfinite(lr):
+            raise ValueError(
+                f"{type(self).__name__}: the learning rate at step {self.last_epoch} is {lr!r} "
+                f"(base_lr={self.base_lr!r}); the schedule overflows or is not a number"
+            )
+        return lr
+
     def step(self) -> None:
         """Advance one epoch and set the optimizer's learning rate for it.
+
+        Raises:
+            ValueError: if the new rate overflows or is not a finite number >= 0;
+                nothing changes then.
 
         Example:
             >>> from autograd import Value
@@ -75,7 +80,11 @@ class LRScheduler:
             0.1
         """
         self.last_epoch += 1
-        self.optimizer.lr = self.get_lr()
+        try:
+            self.optimizer.lr = self._rate()
+        except Exception:
+            self.last_epoch -= 1  # a refused step changes nothing
+            raise
 
     def get_last_lr(self) -> list[float]:
         """The rate set last, as a list with one entry (PyTorch has one per parameter group).
@@ -114,7 +123,8 @@ class LRScheduler:
             state: the dict from :meth:`state_dict`.
 
         Raises:
-            ValueError: if an entry is missing or invalid.
+            TypeError: if ``state`` is not a dict or an entry has the wrong type.
+            ValueError: if an entry is missing or invalid; nothing changes then.
 
         Example:
             >>> from autograd import Value
@@ -126,16 +136,15 @@ class LRScheduler:
             0.25
         """
         where = f"{type(self).__name__}.load_state_dict"
-        if not isinstance(state, Mapping) or set(state) != {"base_lr", "last_epoch"}:
+        checks.instance(where, "state", state, Mapping, "a dict")
+        if set(state) != {"base_lr", "last_epoch"}:
             raise ValueError(f"{where}: expects keys ['base_lr', 'last_epoch']")
-        base_lr = _factor(where, "base_lr", state["base_lr"])
-        epoch = state["last_epoch"]
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-            raise ValueError(f"{where}: last_epoch must be an int >= 0, got {epoch!r}")
+        base_lr = checks.real(where, "base_lr", state["base_lr"], at_least=0)
+        epoch = checks.integer(where, "last_epoch", state["last_epoch"], minimum=0)
         previous = self.base_lr, self.last_epoch
         self.base_lr, self.last_epoch = base_lr, epoch
         try:
-            lr = self.get_lr()  # LambdaLR's function may refuse this epoch
+            lr = self._rate()  # LambdaLR's function may refuse this epoch, a factor overflow
         except Exception:
             self.base_lr, self.last_epoch = previous  # all or nothing
             raise
@@ -166,8 +175,8 @@ class StepLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = _positive_int("StepLR", "step_size", step_size)
-        self.gamma = _factor("StepLR", "gamma", gamma)
+        self.step_size = checks.integer("StepLR", "step_size", step_size, minimum=1)
+        self.gamma = checks.real("StepLR", "gamma", gamma, at_least=0)
         super().__init__(optimizer)
 
     def get_lr(self) -> float:
@@ -193,7 +202,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
-        self.gamma = _factor("ExponentialLR", "gamma", gamma)
+        self.gamma = checks.real("ExponentialLR", "gamma", gamma, at_least=0)
         super().__init__(optimizer)
 
     def get_lr(self) -> float:
@@ -211,7 +220,8 @@ class LambdaLR(LRScheduler):
         lr_lambda: a function from the epoch (an int >= 0) to a finite factor >= 0.
 
     Raises:
-        ValueError: when ``lr_lambda`` returns something else.
+        TypeError: when ``lr_lambda`` returns something that is not a number.
+        ValueError: when it returns a negative or non-finite factor.
 
     Example:
         >>> from autograd import Value
@@ -224,14 +234,11 @@ class LambdaLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float]) -> None:
-        if not callable(lr_lambda):
-            raise TypeError(f"LambdaLR: lr_lambda must be callable, got {type(lr_lambda).__name__}")
-        self.lr_lambda = lr_lambda
+        self.lr_lambda = checks.function("LambdaLR", "lr_lambda", lr_lambda)
         super().__init__(optimizer)
 
     def get_lr(self) -> float:
         """``base_lr * lr_lambda(last_epoch)``."""
-        factor = _factor(
-            "LambdaLR", f"lr_lambda({self.last_epoch})", self.lr_lambda(self.last_epoch)
-        )
+        epoch = self.last_epoch
+        factor = checks.real("LambdaLR", f"lr_lambda({epoch})", self.lr_lambda(epoch), at_least=0)
         return self.base_lr * factor

@@ -15,24 +15,32 @@ Nothing is pickled and nothing in the file is executed: loading parses JSON,
 checks every field, builds the model from the checked arguments and copies the
 weights in. Other modules can be saved through their ``state_dict()`` /
 ``load_state_dict()``.
+
+Saving writes a temporary file named ``.<name>.<8 hex digits>.tmp`` (for
+``model.json``, say ``.model.json.3f9a02c1.tmp``) in the directory of the file,
+then renames it over the file. Every error removes it; only a process killed
+mid-save (SIGKILL, power loss) can leave one behind, and it is safe to delete.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import json
-import math
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable
 from typing import Any
 
+from autograd import checks
+
 from . import architectures
-from .layers import _ACTIVATIONS, MLP, Layer, Neuron
+from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
 
-__all__ = ["FORMAT", "MAX_FILE_BYTES", "VERSION", "load", "save"]
+__all__ = ["FORMAT", "MAX_FILE_BYTES", "MAX_MESSAGE", "VERSION", "load", "save"]
 
 #: The ``format`` field of every model file.
 FORMAT = "chainrule.model"
@@ -40,6 +48,8 @@ FORMAT = "chainrule.model"
 VERSION = 1
 #: Larger files are refused before they are read (64 MiB, about 3 million weights).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The longest error message ``load`` raises, however large the field it is about.
+MAX_MESSAGE = 2000
 
 _MODEL_TYPES: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {
     "Neuron": Neuron,
@@ -63,8 +73,12 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     """Write a built-in model to ``path`` as JSON: format, version, architecture, weights.
 
     The file is written to a temporary file in the same directory, flushed to
-    disk and renamed over ``path``, so an interrupted or failed save leaves any
-    earlier file at ``path`` intact.
+    disk and renamed over ``path`` (then the directory is flushed too), so an
+    interrupted or failed save leaves any earlier file at ``path`` intact, and
+    ``path`` always holds a whole model, old or new. An existing file keeps its
+    permission bits; a new one gets those ``open()`` would give it (``0o666``
+    less the umask). When ``path`` is a symbolic link, the file it points to is
+    replaced and the link is kept.
 
     Args:
         model: a :class:`~nn.Neuron`, :class:`~nn.Layer`, :class:`~nn.MLP`, or
@@ -74,8 +88,10 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         path: where to write; the directory must exist.
 
     Raises:
-        TypeError: for any other kind of module (save its ``state_dict()`` yourself).
+        TypeError: for any other kind of module (save its ``state_dict()`` yourself),
+            or a ``path`` that is not a str or ``os.PathLike``.
         ValueError: if a weight is NaN, infinite, a bool or not a number.
+        FileNotFoundError: if the directory does not exist, naming ``path``.
         OSError: if the file cannot be written.
 
     Example:
@@ -86,16 +102,18 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         >>> nn.load(path).state_dict() == model.state_dict()
         True
     """
-    architecture = _describe(model)
+    where = "nn.save"
+    architecture = _describe(where, model)
+    target = _path(where, path)
     state: dict[str, float] = {}
     bad = []
     for name, value in model.state_dict().items():
-        if _is_weight(value):
+        if checks.is_finite_real(value):
             state[name] = float(value)
         else:
             bad.append(name)
     if bad:
-        raise ValueError(f"nn.save: refusing to save weights that are not finite numbers: {bad}")
+        raise ValueError(f"{where}: refusing to save weights that are not finite numbers: {bad}")
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -105,53 +123,87 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     data = (json.dumps(document, allow_nan=False) + "\n").encode("utf-8")
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(
-            f"nn.save: the model needs {len(data)} bytes, over the {MAX_FILE_BYTES}-byte "
+            f"{where}: the model needs {len(data)} bytes, over the {MAX_FILE_BYTES}-byte "
             "limit that nn.load accepts"
         )
-    _write_atomically(os.fspath(path), data)
+    _write_atomically(target, data)
 
 
-def _describe(model: Module) -> dict[str, Any]:
-    """The architecture of a built-in model; TypeError for any other module."""
+def _describe(where: str, model: object) -> dict[str, Any]:
+    """The architecture of a built-in model; TypeError naming ``model`` for anything else."""
     kind = type(model)
     if _MODEL_TYPES.get(kind.__name__) is kind:
         return model._config()  # type: ignore[attr-defined,no-any-return]
-    description = architectures.describe(model, _describe)
+    description = None
+    if isinstance(model, Module):
+        description = architectures.describe(model, lambda item: _describe(where, item))
     if description is None:
         raise TypeError(
-            f"nn.save: saves Neuron, Layer, MLP and {', '.join(architectures.names())} "
-            f"models, got {kind.__name__}; for other modules save model.state_dict()"
+            f"{where}: model must be a {', '.join([*_MODEL_TYPES, *architectures.names()])} "
+            f"(not a subclass), got {kind.__name__}; for other modules save model.state_dict()"
         )
     return description
 
 
-def _is_weight(value: object) -> bool:
-    """True for a finite int or float; bools are refused even though they are ints."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int beyond float range
-        return False
+def _path(where: str, path: object) -> str:
+    """``path`` as a str, refusing anything that is not a str or an ``os.PathLike`` of one."""
+    checks.instance(where, "path", path, (str, os.PathLike), "a str or os.PathLike path")
+    text: str = os.fspath(path)  # type: ignore[call-overload]
+    checks.instance(where, "path", text, str, "a str path, not bytes")
+    return text
 
 
 def _write_atomically(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it to ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(
-        prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory
-    )
+    """Write ``data`` to a temporary file beside the file ``path`` names, then rename it over."""
+    target = os.path.realpath(path)  # through symbolic links: replace the file, keep the link
+    directory = os.path.dirname(target)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the umask decides, as for open()
+    fd, temporary = _create_temporary(directory, os.path.basename(target), path)
     try:
         with os.fdopen(fd, "wb") as file:
+            if mode is not None:
+                os.chmod(temporary, mode)
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a model file is not secret
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    _fsync_directory(directory)
+
+
+def _create_temporary(directory: str, name: str, path: str) -> tuple[int, str]:
+    """A new, empty ``.<name>.<8 hex digits>.tmp`` in ``directory``, opened for writing."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temporary = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue  # another save's file: draw another name
+        except OSError as error:  # name the user's path, not the temporary file
+            raise OSError(
+                error.errno, f"nn.save: cannot create a file beside it ({error.strerror})", path
+            ) from None
+
+
+def _fsync_directory(directory: str) -> None:
+    """Flush the directory, so that the rename survives a power loss too."""
+    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot open a directory to flush it
+        return
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno != errno.EINVAL:  # EINVAL: a file system that cannot sync directories
+            raise
+    finally:
+        os.close(fd)
 
 
 class _Invalid(ValueError):
@@ -168,12 +220,15 @@ def load(path: str | os.PathLike[str]) -> Module:
         A new model of the saved class, with the saved architecture and weights.
 
     Raises:
-        ValueError: saying what is wrong, if the file is larger than
-            ``MAX_FILE_BYTES``, not UTF-8 JSON (e.g. truncated), not a chainrule
-            model (another format, an unsupported version), or inconsistent
-            (missing, unexpected or invalid fields, weights that are NaN, inf,
-            bools or do not match the architecture).
-        OSError: if the file cannot be read.
+        ValueError: saying what is wrong in at most ``MAX_MESSAGE`` characters, if
+            ``path`` is not a regular file (a directory, a FIFO, a device: refused
+            without waiting on it), the file is larger than ``MAX_FILE_BYTES``,
+            not UTF-8 JSON (e.g. truncated), not a chainrule model (another
+            format, a version that is not the int 1), or inconsistent (missing,
+            unexpected or invalid fields, weights that are NaN, inf, bools or do
+            not match the architecture).
+        TypeError: if ``path`` is not a str or ``os.PathLike``.
+        OSError: if the file cannot be opened or read.
 
     Example:
         >>> import os, tempfile, nn
@@ -182,21 +237,57 @@ def load(path: str | os.PathLike[str]) -> Module:
         >>> nn.load(path)
         Neuron(nin=3, activation='tanh')
     """
-    path = os.fspath(path)
-    size = os.stat(path).st_size
-    if size > MAX_FILE_BYTES:
-        raise ValueError(
-            f"nn.load: {path} is {size} bytes, "
-            f"over the {MAX_FILE_BYTES}-byte limit for a model file"
-        )
-    with open(path, "rb") as file:
-        raw = file.read(MAX_FILE_BYTES + 1)
+    path = _path("nn.load", path)
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
     try:
-        if len(raw) > MAX_FILE_BYTES:  # it grew after the size check
-            raise _Invalid(f"over the {MAX_FILE_BYTES}-byte limit for a model file")
-        return _parse(raw)
+        return _parse(_read_regular_file(fd))
     except _Invalid as error:
-        raise ValueError(f"nn.load: {path}: {error}") from None
+        raise ValueError(_capped(f"nn.load: {path}: {error}")) from None
+    finally:
+        os.close(fd)
+
+
+def _read_regular_file(fd: int) -> bytes:
+    """The bytes of the open file ``fd``, if it is a regular file within the size limit."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise _Invalid(f"not a regular file but {_file_kind(info.st_mode)}")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _Invalid(
+            f"{info.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a model file"
+        )
+    chunks, size = [], 0
+    while size <= MAX_FILE_BYTES:  # read one byte past the limit: the file may have grown
+        chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_FILE_BYTES:
+        raise _Invalid(f"over the {MAX_FILE_BYTES}-byte limit for a model file")
+    return b"".join(chunks)
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for a message."""
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _capped(message: str) -> str:
+    """``message`` cut to at most ``MAX_MESSAGE`` characters."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    tail = f"... ({len(message)} characters in all)"
+    return message[: MAX_MESSAGE - len(tail)] + tail
 
 
 def _parse(raw: bytes) -> Module:
@@ -221,12 +312,14 @@ def _parse(raw: bytes) -> Module:
     if not isinstance(document, dict):
         raise _Invalid(f"not a chainrule model file: expected a JSON object, got {_kind(document)}")
     if document.get("format") != FORMAT:
-        raise _Invalid(
-            f"not a chainrule model file: format is {document.get('format')!r}, expected {FORMAT!r}"
-        )
+        found = checks.shown(document.get("format"))
+        raise _Invalid(f"not a chainrule model file: format is {found}, expected {FORMAT!r}")
     version = document.get("version")
-    if version != VERSION or isinstance(version, bool):
-        raise _Invalid(f"version {version!r} is not supported; this chainrule reads {VERSION}")
+    if type(version) is not int or version != VERSION:  # 1.0 and 1e0 are floats in JSON
+        raise _Invalid(
+            f"version {checks.shown(version)} is not supported; this chainrule reads the int "
+            f"{VERSION}"
+        )
     _exact_keys("the file", document, ["format", "version", "architecture", "state"])
     build, expected = _checked(document["architecture"])
     state = _state(document["state"])
@@ -253,7 +346,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _Invalid(f"the key {key!r} appears twice in one object")
+            raise _Invalid(f"the key {checks.shown(key)} appears twice in one object")
         result[key] = value
     return result
 
@@ -269,7 +362,13 @@ def _exact_keys(where: str, mapping: dict[str, Any], keys: list[str]) -> None:
     if missing:
         raise _Invalid(f"{where} is missing {missing}")
     if unexpected:
-        raise _Invalid(f"{where} has unexpected fields {unexpected}")
+        raise _Invalid(f"{where} has unexpected fields {_some(unexpected)}")
+
+
+def _some(items: list[str]) -> str:
+    """Up to five of ``items``, each shortened, and how many more there are."""
+    shown = f"[{', '.join(checks.shown(item) for item in items[:5])}]"
+    return shown + (f" and {len(items) - 5} more" if len(items) > 5 else "")
 
 
 def _checked(architecture: object) -> tuple[Callable[[], Module], int]:
@@ -292,7 +391,8 @@ def _architecture(architecture: object) -> tuple[str, dict[str, Any]]:
     kind = architecture.get("type")
     if not isinstance(kind, str) or kind not in _FIELDS:
         raise _Invalid(
-            f"architecture type {kind!r} is not one of {[*_FIELDS, *architectures.names()]}"
+            f"architecture type {checks.shown(kind)} is not one of "
+            f"{[*_FIELDS, *architectures.names()]}"
         )
     fields = _FIELDS[kind]
     _exact_keys(f"the {kind} architecture", architecture, ["type", *fields])
@@ -306,16 +406,18 @@ def _architecture(architecture: object) -> tuple[str, dict[str, Any]]:
             if not isinstance(value, list) or not value:
                 raise _Invalid(f"{where} must be a non-empty array of sizes, got {_kind(value)}")
             arguments[name] = [_size(f"{where}[{i}]", v) for i, v in enumerate(value)]
-        elif not isinstance(value, str) or value not in _ACTIVATIONS:
-            raise _Invalid(f"{where} must be one of {list(_ACTIVATIONS)}, got {value!r}")
+        elif not isinstance(value, str) or value not in ACTIVATIONS:
+            raise _Invalid(f"{where} must be one of {list(ACTIVATIONS)}, got {checks.shown(value)}")
         else:
             arguments[name] = value
     return kind, arguments
 
 
 def _size(where: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _Invalid(f"{where} must be an integer >= 1, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= checks.MAX_SIZE:
+        raise _Invalid(
+            f"{where} must be an integer from 1 to {checks.MAX_SIZE:,}, got {checks.shown(value)}"
+        )
     return value
 
 
@@ -333,9 +435,9 @@ def _state(state: object) -> dict[str, float]:
     """The checked weights: finite numbers, no bools."""
     if not isinstance(state, dict):
         raise _Invalid(f"state must be an object of weights, got {_kind(state)}")
-    bad = [name for name, value in state.items() if not _is_weight(value)]
+    bad = [name for name, value in state.items() if not checks.is_finite_real(value)]
     if bad:
-        shown = ", ".join(f"{name!r}: {state[name]!r}" for name in bad[:5])
+        shown = ", ".join(f"{checks.shown(name)}: {checks.shown(state[name])}" for name in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
         raise _Invalid(f"refusing weights that are not finite numbers: {shown}{more}")
     return {name: float(value) for name, value in state.items()}

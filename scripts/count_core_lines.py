@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 CORE = ("autograd/value.py", "autograd/rules.py", "autograd/graph.py")
-#: Lines of code (not blank, not comment, not docstring) the core may grow to.
-LIMIT = 800
+#: Lines of code (not blank, not comment, not docstring) the core may grow to. Raised from
+#: 800 when the table's rows took in what the compiler, drawings and test strategies used
+#: to keep about each op (source code, symbol, domain, kink) and ten primitives were added.
+LIMIT = 900
 
 
 def code_lines(path: Path) -> int:

@@ -714,6 +714,65 @@ class TestBatches:
             batches([], [], 2)
 
 
+class TestSizeLimits:
+    @pytest.mark.parametrize(
+        ("generator", "kwargs"), GENERATORS, ids=[_ids(g) for g, _ in GENERATORS]
+    )
+    def test_n_samples_past_the_limit_is_refused(
+        self, generator: Generator, kwargs: dict[str, Any]
+    ) -> None:
+        """n_samples past checks.MAX_SIZE is a ValueError naming it, not a run out of memory."""
+        with pytest.raises(
+            ValueError, match=rf"{generator.__name__}: n_samples must be <= 10,000,000"
+        ):
+            generator(10**400, **kwargs)
+
+    @pytest.mark.parametrize("generator", [make_blobs, make_regression], ids=_ids)
+    def test_samples_times_features_past_the_limit_is_refused(self, generator: Generator) -> None:
+        """n_samples * n_features numbers past the limit are refused before any is drawn."""
+        with pytest.raises(ValueError, match=r"n_samples \* n_features must be <= 10,000,000"):
+            generator(10**6, n_features=10**6)
+
+    def test_centers_past_the_limit_are_refused(self) -> None:
+        """A count of random centers past the limit is refused before any is drawn."""
+        with pytest.raises(ValueError, match=r"make_blobs: centers must be <= 10,000,000"):
+            make_blobs(10, centers=10**9)
+
+
+@pytest.mark.parametrize("generator", [g for g, _ in GENERATORS], ids=_ids)
+class TestShuffleFlag:
+    @pytest.mark.parametrize("shuffle", ["no", 1, None])
+    def test_shuffle_must_be_a_bool(self, generator: Generator, shuffle: object) -> None:
+        """A truthy or falsy non-bool shuffle is a TypeError naming it, not read for its truth."""
+        with pytest.raises(
+            TypeError, match=rf"{generator.__name__}: shuffle must be True or False"
+        ):
+            generator(10, shuffle=shuffle)
+
+    def test_numpy_array_shuffle_is_refused(self, generator: Generator) -> None:
+        """A NumPy array as shuffle is a TypeError, not "truth value is ambiguous"."""
+        np = pytest.importorskip("numpy")
+        with pytest.raises(TypeError, match=r"shuffle must be True or False, got ndarray"):
+            generator(10, shuffle=np.array([True, False]))
+
+
+class TestSplittingFlags:
+    def test_train_test_split_shuffle_must_be_a_bool(self) -> None:
+        """train_test_split refuses a non-bool shuffle, naming it."""
+        with pytest.raises(TypeError, match=r"train_test_split: shuffle must be True or False"):
+            train_test_split([[0.0], [1.0]], [0, 1], shuffle="yes")  # type: ignore[arg-type]
+
+    def test_batches_shuffle_must_be_a_bool(self) -> None:
+        """batches refuses a non-bool shuffle, naming it."""
+        with pytest.raises(TypeError, match=r"batches: shuffle must be True or False"):
+            batches([[0.0], [1.0]], [0, 1], 1, shuffle=0)  # type: ignore[arg-type]
+
+    def test_scalar_data_is_a_type_error(self) -> None:
+        """A number where X belongs is a TypeError naming X, not "has no len()"."""
+        with pytest.raises(TypeError, match=r"batches: X must be a sequence, got float"):
+            batches(1.0, [0], 1)  # type: ignore[arg-type]
+
+
 class TestAgainstNumpy:
     """Cross-checks against reference formulas evaluated with numpy, when it is installed."""
 

@@ -92,3 +92,42 @@ class TestActivations:
         """softmax of something that is not a sequence raises TypeError."""
         with pytest.raises(TypeError, match="sequence"):
             F.softmax(3.0)  # type: ignore[arg-type]
+
+
+class TestLargeLogits:
+    @pytest.mark.parametrize("big", [1e16, 1e300, -1e300])
+    def test_log_softmax_of_equal_logits_is_exactly_minus_log_n(self, big: float) -> None:
+        """log_softmax([L, L]) is exactly [-log 2, -log 2] however large L is."""
+        assert F.log_softmax([big, big]) == [-math.log(2), -math.log(2)]
+        xs = [Value(big), Value(big), Value(big)]
+        out = F.log_softmax(xs)
+        assert [o.data for o in out] == [-math.log(3)] * 3  # type: ignore[union-attr]
+
+    def test_log_softmax_gradient_is_exact(self) -> None:
+        """d log_softmax(x)_0 / dx is onehot - softmax, exactly, though m is a constant."""
+        xs = [Value(1e300), Value(1e300)]
+        F.log_softmax(xs)[0].backward()  # type: ignore[union-attr]
+        assert [x.grad for x in xs] == [0.5, -0.5]
+
+    def test_logsumexp_of_huge_equal_inputs(self) -> None:
+        """logsumexp([L, L]) is L + log 2 up to rounding, with no overflow."""
+        assert F.logsumexp([1e300, 1e300]) == 1e300
+        assert F.logsumexp([1000.0, 1000.0]) == pytest.approx(1000.0 + math.log(2), rel=REL_TOL)
+
+
+class TestElementTypes:
+    @pytest.mark.parametrize(
+        "f", [F.softmax, F.log_softmax, F.logsumexp, F.relu, F.tanh, F.sigmoid]
+    )
+    def test_bools_are_refused(self, f: object) -> None:
+        """A bool element is a TypeError naming its index, not the number 1."""
+        with pytest.raises(TypeError, match=r"xs\[0\] must be a Value or a real number, got bool"):
+            f([True, False])  # type: ignore[operator]
+
+    @pytest.mark.parametrize("f", [F.relu, F.tanh, F.sigmoid])
+    def test_scalar_instead_of_a_sequence(self, f: object) -> None:
+        """relu(3.0) is a TypeError naming xs, not "'float' object is not iterable"."""
+        with pytest.raises(
+            TypeError, match=r"xs must be a sequence of Values or numbers, got float"
+        ):
+            f(3.0)  # type: ignore[operator]

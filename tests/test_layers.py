@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import statistics
+from typing import Any
 
 import pytest
 
@@ -199,3 +200,65 @@ class TestMLP:
         """nouts must be a non-empty sequence of positive ints."""
         with pytest.raises(error, match="nouts"):
             MLP(2, nouts)  # type: ignore[arg-type]
+
+
+class TestInputs:
+    @pytest.mark.parametrize(
+        ("model", "name"),
+        [
+            (Neuron(2, seed=0), "Neuron"),
+            (Layer(2, 3, seed=0), "Layer"),
+            (MLP(2, [3, 1], seed=0), "MLP"),
+        ],
+    )
+    def test_number_instead_of_a_vector(self, model: Neuron | Layer | MLP, name: str) -> None:
+        """model(1.0) is a TypeError naming the model's class and x, not "has no len()"."""
+        with pytest.raises(
+            TypeError, match=rf"^{name}: x must be a sequence of 2 numbers or Values, got float$"
+        ):
+            model(1.0)  # type: ignore[arg-type]
+
+    def test_mlp_names_itself_for_a_wrong_length(self) -> None:
+        """An MLP given the wrong number of inputs says MLP, not the Layer inside it."""
+        with pytest.raises(ValueError, match=r"^MLP expects 2 inputs, got 3$"):
+            MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
+
+    def test_subclass_is_named(self) -> None:
+        """A subclass of MLP is named by its own class."""
+
+        class Classifier(MLP):
+            pass
+
+        with pytest.raises(TypeError, match=r"^Classifier: x must be a sequence"):
+            Classifier(2, [1], seed=0)(None)  # type: ignore[arg-type]
+
+    def test_string_input_is_refused(self) -> None:
+        """A str of the right length is still not an input vector."""
+        with pytest.raises(
+            TypeError, match=r"Layer: x must be a sequence of 2 numbers or Values, got str"
+        ):
+            Layer(2, 1, seed=0)("ab")  # type: ignore[arg-type]
+
+
+class TestSizeLimits:
+    @pytest.mark.parametrize(
+        ("build", "message"),
+        [
+            (lambda: Layer(2, 10**400), r"Layer: nout must be <= 10,000,000"),
+            (lambda: Layer(10**400, 2), r"Layer: nin must be <= 10,000,000"),
+            (lambda: Neuron(10**8), r"Neuron: nin must be <= 10,000,000"),
+            (lambda: MLP(2, [3, 10**400]), r"MLP: nouts\[1\] must be <= 10,000,000"),
+            (lambda: Layer(10**6, 10**6), r"Layer: \(nin \+ 1\) \* nout parameters must be <="),
+            (lambda: MLP(2, [10**6, 10**6]), r"MLP: layer 1's \(nin \+ 1\) \* nout parameters"),
+        ],
+    )
+    def test_sizes_past_the_limit_are_refused(self, build: Any, message: str) -> None:
+        """Widths or parameter counts past checks.MAX_SIZE are refused before anything is built."""
+        with pytest.raises(ValueError, match=message):
+            build()
+
+    @pytest.mark.parametrize("activation", [1, None, ["relu"]])
+    def test_activation_of_the_wrong_type(self, activation: object) -> None:
+        """An activation that is not a str is a TypeError listing the choices."""
+        with pytest.raises(TypeError, match=r"Layer: activation must be one of 'relu', 'tanh'"):
+            Layer(2, 2, activation)  # type: ignore[arg-type]

@@ -144,6 +144,32 @@ class TestCrossEntropy:
         assert out.data == 1000.0
         assert [v.grad for v in z] == [0.5, -0.5]
 
+    @pytest.mark.parametrize("big", [1e12, 1e15, 1e16, 1e300, -1e300, 1.7e308])
+    def test_equal_logits_give_exactly_log_c(self, big: float) -> None:
+        """cross_entropy([[L, L]], [0]) is exactly log 2 for any finite L; its gradient is exact."""
+        z = [Value(big), Value(big)]
+        out = losses.cross_entropy([z], [0])
+        out.backward()
+        assert out.data == math.log(2)
+        assert [v.grad for v in z] == [-0.5, 0.5]
+        assert losses.cross_entropy([[big] * 3], [2]).data == math.log(3)
+
+    @given(
+        st.floats(-1e308, 1e308, allow_nan=False),
+        st.lists(st.floats(-30, 30), min_size=2, max_size=5),
+        st.data(),
+    )
+    def test_shift_invariant_at_any_scale(
+        self, shift: float, offsets: list[float], data: st.DataObject
+    ) -> None:
+        """Logits L + d give the loss of the offsets d alone, however large L is."""
+        target = data.draw(st.integers(0, len(offsets) - 1))
+        shifted = [shift + d for d in offsets]
+        exact = [x - max(shifted) for x in shifted]  # the offsets as the floats actually hold them
+        expected = math.log(sum(math.exp(x) for x in exact)) - exact[target]
+        got = losses.cross_entropy([shifted], [target]).data
+        assert got == pytest.approx(expected, rel=REL_TOL, abs=1e-15)
+
     @pytest.mark.parametrize(
         ("targets", "error"),
         [([2], ValueError), ([-1], ValueError), ([0.0], TypeError), ([True], TypeError)],
@@ -181,11 +207,46 @@ class TestHinge:
         assert value == 0.75
         assert grads == [0.5, 0.0]
 
-    @pytest.mark.parametrize("target", [0, 2, 0.5, True])
+    @pytest.mark.parametrize("target", [0, 2, 0.5])
     def test_targets_must_be_plus_minus_one(self, target: object) -> None:
         """A target other than -1 or +1 raises ValueError."""
         with pytest.raises(ValueError, match=r"targets\[0\]"):
             losses.hinge_loss([1.0], [target])  # type: ignore[list-item]
+
+    @pytest.mark.parametrize("target", [True, "1", None])
+    def test_targets_of_the_wrong_type(self, target: object) -> None:
+        """A bool, str or None target raises TypeError naming it, as a wrong type does."""
+        with pytest.raises(TypeError, match=r"hinge_loss: targets\[0\] must be a real number"):
+            losses.hinge_loss([1.0], [target])  # type: ignore[list-item]
+
+
+class TestArgumentTypes:
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (lambda: losses.mse_loss(1.0, [1.0]), r"mse_loss: preds must be a sequence, got float"),
+            (
+                lambda: losses.hinge_loss([1.0], 1),
+                r"hinge_loss: targets must be a sequence, got int",
+            ),
+            (
+                lambda: losses.cross_entropy([1.0], [0]),
+                r"cross_entropy: logits\[0\] must be a sequence, got float",
+            ),
+            (
+                lambda: losses.mse_loss([[1.0, "2"]], [[1.0, 2.0]]),
+                r"mse_loss: preds\[0\]\[1\] must be a Value or a real number, got str",
+            ),
+            (
+                lambda: losses.mse_loss([1.0], [1.0], reduction=None),
+                r"mse_loss: reduction must be 'mean' or 'sum', got NoneType",
+            ),
+        ],
+    )
+    def test_wrong_types_are_type_errors(self, call: Callable[[], Value], message: str) -> None:
+        """A scalar where a sequence belongs, or a non-number element, names the parameter."""
+        with pytest.raises(TypeError, match=message):
+            call()
 
 
 class TestCommon:

@@ -207,3 +207,28 @@ class TestRepr:
     def test_neuron_repr(self) -> None:
         """A Neuron shows its size and activation."""
         assert repr(Neuron(4, "tanh", seed=0)) == "Neuron(nin=4, activation='tanh')"
+
+
+class TestLoadStateDictArguments:
+    @pytest.mark.parametrize("strict", ["no", 0, None])
+    def test_strict_must_be_a_bool(self, strict: object) -> None:
+        """strict="no" is a TypeError naming strict, not strict mode."""
+        n = Neuron(1, seed=0)
+        with pytest.raises(
+            TypeError, match=r"^Neuron.load_state_dict: strict must be True or False"
+        ):
+            n.load_state_dict(n.state_dict(), strict=strict)  # type: ignore[arg-type]
+
+    def test_numpy_array_strict_is_refused(self) -> None:
+        """A NumPy array as strict is a TypeError, not "truth value is ambiguous"."""
+        np = pytest.importorskip("numpy")
+        n = Neuron(1, seed=0)
+        with pytest.raises(TypeError, match=r"strict must be True or False, got ndarray"):
+            n.load_state_dict(n.state_dict(), strict=np.array([True]))  # type: ignore[arg-type]
+
+    def test_state_must_be_a_mapping(self) -> None:
+        """A list of pairs is a TypeError naming the class, the method and state."""
+        with pytest.raises(
+            TypeError, match=r"^MLP.load_state_dict: state must be a mapping, got list"
+        ):
+            MLP(1, [1], seed=0).load_state_dict([("layers.0.neurons.0.b", 0.0)])  # type: ignore[arg-type]

@@ -241,13 +241,35 @@ class TestCommon:
             (lambda ps: Adam(ps, eps=-1e-8), "eps"),
             (lambda ps: RMSprop(ps, alpha=1.5), "alpha"),
             (lambda ps: Adagrad(ps, lr_decay=-1.0), "lr_decay"),
-            (lambda ps: SGD(ps, lr="0.1"), "lr"),
         ],
     )
     def test_bad_hyperparameters(self, make: Callable[[list[Value]], Optimizer], name: str) -> None:
         """A bad hyperparameter raises ValueError naming it."""
         with pytest.raises(ValueError, match=name):
             make([Value(0.0)])
+
+    @pytest.mark.parametrize(
+        ("make", "message"),
+        [
+            (lambda ps: SGD(ps, lr="0.1"), "SGD: lr must be a real number, got str"),
+            (lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov="no"), "nesterov must be True"),
+            (lambda ps: RMSprop(ps, centered=1), "centered must be True or False, got int"),
+            (lambda ps: Adam(ps, betas=0.9), r"betas must be a pair \(beta1, beta2\), got float"),
+            (lambda ps: Adam(ps, betas=(0.9, "0.999")), r"betas\[1\] must be a real number"),
+            (lambda ps: SGD(1.0, lr=0.1), "params must be an iterable of Values"),
+        ],
+    )
+    def test_wrong_types_are_type_errors(
+        self, make: Callable[[list[Value]], Optimizer], message: str
+    ) -> None:
+        """A hyperparameter of the wrong type raises TypeError naming the optimizer and it."""
+        with pytest.raises(TypeError, match=message):
+            make([Value(0.0)])
+
+    def test_numpy_bool_is_a_flag(self) -> None:
+        """A NumPy bool scalar is accepted as a flag, like True and False."""
+        np = pytest.importorskip("numpy")
+        assert SGD([Value(0.0)], lr=0.1, momentum=0.5, nesterov=np.bool_(True)).nesterov is True
 
     def test_params_checked(self) -> None:
         """Empty, repeated or non-Value parameters are rejected."""
@@ -296,6 +318,19 @@ class TestClipGradNorm:
         assert math.isnan(clip_grad_norm([a, b], 1.0))
         assert b.grad == 1.0
 
+    @pytest.mark.parametrize(
+        ("params", "message"),
+        [
+            ([1.0], r"clip_grad_norm: params\[0\] must be a Value, got float"),
+            (1.0, r"clip_grad_norm: params must be an iterable of Values"),
+            (Value(1.0), r"clip_grad_norm: params must be an iterable of Values.*got Value"),
+        ],
+    )
+    def test_params_that_are_not_values(self, params: object, message: str) -> None:
+        """Numbers where Values belong are a TypeError naming params, not AttributeError."""
+        with pytest.raises(TypeError, match=message):
+            clip_grad_norm(params, 1)  # type: ignore[arg-type]
+
     @pytest.mark.parametrize("max_norm", [0.0, -1.0, math.inf])
     def test_bad_max_norm(self, max_norm: float) -> None:
         """max_norm must be a finite number > 0."""
@@ -330,6 +365,12 @@ class TestStateChecks:
         with pytest.raises(ValueError, match=message):
             opt.load_state_dict(state)
         assert opt.step_count == 0 and opt.state == {}
+
+    @pytest.mark.parametrize("state", [None, [("type", "Adam")], "state"])
+    def test_state_dict_must_be_a_dict(self, state: object) -> None:
+        """Something other than a dict is a TypeError naming the method and state_dict."""
+        with pytest.raises(TypeError, match=r"^Adam.load_state_dict: state_dict must be a dict"):
+            Adam([Value(1.0)]).load_state_dict(state)  # type: ignore[arg-type]
 
     def test_empty_entry_is_allowed(self) -> None:
         """An empty entry (a parameter not stepped yet) is a valid state."""

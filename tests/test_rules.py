@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import bounded_floats, positive_floats
 
 import autograd
-from autograd import Value, gradcheck
+from autograd import Value, gradcheck, gradgradcheck
+from autograd.codegen import _base_namespace as _namespace
+from autograd.ops import apply
 from autograd.rules import BUILT_IN_OPS, RULES
 
 #: Tolerance for comparing analytic derivatives with their closed forms.
@@ -33,10 +36,21 @@ class UnaryCase:
     derivative: Callable[[float], float]
     points: tuple[float, ...]
     domain: st.SearchStrategy[float]
+    second: Callable[[float], float] = lambda x: 0.0
 
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
+
+
+def _phi(x: float) -> float:
+    """The standard normal density."""
+    return math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+
+def _cdf(x: float) -> float:
+    """The standard normal CDF."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
 UNARY = [
@@ -51,8 +65,18 @@ UNARY = [
         (-2.0, 0.5, 3.0),
         bounded_floats().filter(lambda x: abs(x) > 1e-3),
     ),
-    UnaryCase("exp", Value.exp, math.exp, math.exp, (-2.0, 0.0, 1.5), bounded_floats(-5, 5)),
-    UnaryCase("log", Value.log, math.log, lambda x: 1.0 / x, (0.1, 1.0, 7.0), positive_floats()),
+    UnaryCase(
+        "exp", Value.exp, math.exp, math.exp, (-2.0, 0.0, 1.5), bounded_floats(-5, 5), math.exp
+    ),
+    UnaryCase(
+        "log",
+        Value.log,
+        math.log,
+        lambda x: 1.0 / x,
+        (0.1, 1.0, 7.0),
+        positive_floats(),
+        lambda x: -1.0 / x**2,
+    ),
     UnaryCase(
         "sqrt",
         Value.sqrt,
@@ -60,8 +84,17 @@ UNARY = [
         lambda x: 0.5 / math.sqrt(x),
         (0.25, 1.0, 9.0),
         positive_floats(),
+        lambda x: -0.25 * x**-1.5,
     ),
-    UnaryCase("sin", Value.sin, math.sin, math.cos, (-1.0, 0.0, 2.0), bounded_floats(-10, 10)),
+    UnaryCase(
+        "sin",
+        Value.sin,
+        math.sin,
+        math.cos,
+        (-1.0, 0.0, 2.0),
+        bounded_floats(-10, 10),
+        lambda x: -math.sin(x),
+    ),
     UnaryCase(
         "cos",
         Value.cos,
@@ -69,6 +102,7 @@ UNARY = [
         lambda x: -math.sin(x),
         (-1.0, 0.0, 2.0),
         bounded_floats(-10, 10),
+        lambda x: -math.cos(x),
     ),
     UnaryCase(
         "tanh",
@@ -77,6 +111,7 @@ UNARY = [
         lambda x: 1.0 / math.cosh(x) ** 2,
         (-1.0, 0.0, 2.0),
         bounded_floats(-5, 5),
+        lambda x: -2.0 * math.tanh(x) / math.cosh(x) ** 2,
     ),
     UnaryCase(
         "sigmoid",
@@ -85,6 +120,7 @@ UNARY = [
         lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)),
         (-3.0, 0.0, 2.0),
         bounded_floats(-5, 5),
+        lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)) * (1.0 - 2.0 * _sigmoid(x)),
     ),
     UnaryCase(
         "relu",
@@ -101,6 +137,69 @@ UNARY = [
         lambda x: 1.0 if x > 0 else 0.01,
         (-2.0, 0.5, 3.0),
         bounded_floats().filter(lambda x: abs(x) > 1e-3),
+    ),
+    UnaryCase(
+        "tan",
+        Value.tan,
+        math.tan,
+        lambda x: 1.0 / math.cos(x) ** 2,
+        (-1.0, 0.0, 1.2),
+        bounded_floats(-1.4, 1.4),
+        lambda x: 2.0 * math.tan(x) / math.cos(x) ** 2,
+    ),
+    UnaryCase(
+        "atan",
+        Value.atan,
+        math.atan,
+        lambda x: 1.0 / (1.0 + x * x),
+        (-3.0, 0.0, 0.5),
+        bounded_floats(-10, 10),
+        lambda x: -2.0 * x / (1.0 + x * x) ** 2,
+    ),
+    UnaryCase(
+        "log1p",
+        Value.log1p,
+        lambda x: math.log(1.0 + x),
+        lambda x: 1.0 / (1.0 + x),
+        (-0.5, 0.0, 3.0),
+        bounded_floats(-0.99, 10),
+        lambda x: -1.0 / (1.0 + x) ** 2,
+    ),
+    UnaryCase(
+        "expm1",
+        Value.expm1,
+        lambda x: math.exp(x) - 1.0,
+        math.exp,
+        (-2.0, 0.5, 1.5),
+        bounded_floats(-5, 5),
+        math.exp,
+    ),
+    UnaryCase(
+        "softplus",
+        Value.softplus,
+        lambda x: math.log(1.0 + math.exp(x)),
+        _sigmoid,
+        (-3.0, 0.0, 2.0),
+        bounded_floats(-10, 10),
+        lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)),
+    ),
+    UnaryCase(
+        "erf",
+        Value.erf,
+        math.erf,
+        lambda x: 2.0 / math.sqrt(math.pi) * math.exp(-x * x),
+        (-1.0, 0.0, 0.5),
+        bounded_floats(-4, 4),
+        lambda x: -4.0 * x / math.sqrt(math.pi) * math.exp(-x * x),
+    ),
+    UnaryCase(
+        "gelu",
+        Value.gelu,
+        lambda x: x * _cdf(x),
+        lambda x: _cdf(x) + x * _phi(x),
+        (-2.0, 0.0, 1.5),
+        bounded_floats(-6, 6),
+        lambda x: (2.0 - x * x) * _phi(x),
     ),
 ]
 
@@ -166,6 +265,22 @@ BINARY = [
         ((2.0, 0.2), (-3.0, 0.2)),
         st.tuples(bounded_floats().filter(lambda x: abs(x) > 1e-3), bounded_floats(0, 1)),
     ),
+    BinaryCase(
+        "maximum",
+        lambda a, b: autograd.maximum(a, b),
+        max,
+        lambda a, b: (1.0, 0.0) if a > b else (0.0, 1.0),
+        ((2.0, 0.5), (-3.0, 0.5)),
+        st.tuples(bounded_floats(), bounded_floats()).filter(lambda p: abs(p[0] - p[1]) > 1e-3),
+    ),
+    BinaryCase(
+        "minimum",
+        lambda a, b: autograd.minimum(a, b),
+        min,
+        lambda a, b: (1.0, 0.0) if a < b else (0.0, 1.0),
+        ((2.0, 0.5), (-3.0, 0.5)),
+        st.tuples(bounded_floats(), bounded_floats()).filter(lambda p: abs(p[0] - p[1]) > 1e-3),
+    ),
 ]
 
 
@@ -176,7 +291,7 @@ def _close(actual: float, expected: float) -> bool:
 class TestTable:
     def test_every_rule_is_tested(self) -> None:
         """Each row of the primitive table has closed-form cases here."""
-        tested = {c.name for c in UNARY} | {c.name for c in BINARY} | {"sum", "dot"}
+        tested = {c.name for c in UNARY} | {c.name for c in BINARY} | {"sum", "dot", "max"}
         assert tested == BUILT_IN_OPS
 
 
@@ -210,6 +325,17 @@ class TestUnaryOps:
         case.apply(x).backward()
         assert math.isclose(x.grad, case.derivative(point), rel_tol=1e-9, abs_tol=1e-12)
 
+    @pytest.mark.parametrize("case", UNARY, ids=lambda c: c.name)
+    @given(data=st.data())
+    def test_second_derivative_matches_closed_form_and_finite_differences(
+        self, case: UnaryCase, data: st.DataObject
+    ) -> None:
+        """Over the domain grad(grad(op)) equals its closed form and differences of the gradient."""
+        point = data.draw(case.domain)
+        second = autograd.grad(autograd.grad(case.apply))(point)  # type: ignore[arg-type]
+        assert math.isclose(second, case.second(point), rel_tol=1e-9, abs_tol=1e-9)
+        assert gradgradcheck(case.apply, [point], atol=FD_ATOL, rtol=FD_RTOL)
+
 
 class TestBinaryOps:
     @pytest.mark.parametrize("case", BINARY, ids=lambda c: c.name)
@@ -238,6 +364,17 @@ class TestBinaryOps:
         da, db = case.partials(a, b)
         assert math.isclose(x.grad, da, rel_tol=1e-9, abs_tol=1e-12)
         assert math.isclose(y.grad, db, rel_tol=1e-9, abs_tol=1e-12)
+
+    @pytest.mark.parametrize("case", BINARY, ids=lambda c: c.name)
+    @given(data=st.data())
+    def test_second_partials_match_finite_differences(
+        self, case: BinaryCase, data: st.DataObject
+    ) -> None:
+        """Over the op's domain the Hessian is symmetric and equals differences of the gradient."""
+        a, b = data.draw(case.domain)
+        assert gradgradcheck(case.apply, [a, b], atol=FD_ATOL, rtol=FD_RTOL)
+        h = autograd.hessian(case.apply)(a, b)
+        assert math.isclose(h[0][1], h[1][0], rel_tol=1e-9, abs_tol=1e-12)
 
     @pytest.mark.parametrize("case", BINARY[:5], ids=lambda c: c.name)
     def test_constant_on_either_side(self, case: BinaryCase) -> None:
@@ -292,6 +429,109 @@ class TestNaryOps:
     def test_sum_matches_finite_differences(self, xs: list[float]) -> None:
         """sum's gradient equals central differences for any inputs."""
         assert gradcheck(lambda *v: autograd.sum(v), xs)
+
+    def test_max_is_one_node_and_its_gradient_goes_to_the_largest(self) -> None:
+        """max of n Values is one node; the largest input gets the whole gradient."""
+        xs = [Value(1.0), Value(4.0), Value(-2.0)]
+        top = autograd.max([*xs, 3.0])
+        top.backward()
+        assert (top.op, top.data, top.parents) == ("max", 4.0, tuple(xs))
+        assert [x.grad for x in xs] == [0.0, 1.0, 0.0]
+
+    def test_max_splits_the_gradient_evenly_at_ties(self) -> None:
+        """At a k-way tie each tied input gets 1/k, as torch.amax."""
+        xs = [Value(2.0), Value(2.0), Value(1.0), Value(2.0)]
+        autograd.max(xs).backward()
+        assert [x.grad for x in xs] == [1 / 3, 1 / 3, 0.0, 1 / 3]
+
+    def test_max_of_numbers_is_a_float_and_of_nothing_an_error(self) -> None:
+        """Numbers only give a float; an empty input raises ValueError naming max."""
+        assert autograd.max([1, 5.5, -2]) == 5.5
+        with pytest.raises(ValueError, match="max"):
+            autograd.max([])
+
+    @given(st.lists(bounded_floats(), min_size=1, max_size=8, unique=True))
+    def test_max_matches_finite_differences(self, xs: list[float]) -> None:
+        """Away from ties, max's gradient equals central differences."""
+        ordered = sorted(xs)
+        if len(xs) > 1 and ordered[-1] - ordered[-2] < 1e-3:
+            return
+        assert gradcheck(lambda *v: autograd.max(v), xs)
+        assert gradgradcheck(lambda *v: autograd.max(v), xs)
+
+    def test_max_in_a_stable_logsumexp(self) -> None:
+        """(x_0 - m) - log(sum(exp(x - m))), m = max(x), is exactly -log 2 for huge equal inputs."""
+        for big in (1e12, 1e300):
+            xs = [Value(big), Value(big)]
+            m = autograd.max(xs)
+            log_p = (xs[0] - m) - autograd.log(autograd.sum([(x - m).exp() for x in xs]))
+            assert log_p.data == -math.log(2.0)
+            log_p.backward()
+            assert [x.grad for x in xs] == [0.5, -0.5]
+
+
+class TestNewOpEdges:
+    def test_tan_at_infinity_is_a_domain_error(self) -> None:
+        """tan(+-inf) raises ValueError naming tan, like sin and cos."""
+        with pytest.raises(ValueError, match="tan"):
+            Value(math.inf).tan()
+
+    def test_log1p_domain_and_accuracy(self) -> None:
+        """log1p raises for x <= -1 and is exact where log(1 + x) rounds away x."""
+        for bad in (-1.0, -2.0):
+            with pytest.raises(ValueError, match="log1p"):
+                autograd.log1p(bad)
+        assert autograd.log1p(1e-20) == 1e-20
+
+    def test_expm1_accuracy_overflow_and_far_left_derivative(self) -> None:
+        """expm1 is exact near 0, overflows to inf, and its derivative stays e^x far left."""
+        assert autograd.expm1(1e-20) == 1e-20
+        assert autograd.expm1(1000.0) == math.inf
+        x = Value(-50.0)
+        x.expm1().backward()
+        assert x.grad == math.exp(-50.0)
+
+    @pytest.mark.parametrize("x", [-1000.0, -40.0, 0.0, 40.0, 1000.0])
+    def test_softplus_is_stable_for_large_inputs(self, x: float) -> None:
+        """softplus is finite and exact at +-1000; its gradient is sigmoid."""
+        v = Value(x)
+        out = v.softplus()
+        out.backward()
+        expected = x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
+        assert out.data == expected
+        assert v.grad == _sigmoid_exact(x)
+
+    def test_gelu_matches_pytorch_numbers_and_its_far_tail(self) -> None:
+        """gelu is x Phi(x) in the exact erf form, accurate where 1 + erf cancels."""
+        assert autograd.gelu(1.0) == pytest.approx(0.8413447460685429, rel=1e-15)
+        assert autograd.gelu(-1.0) == pytest.approx(-0.15865525393145707, rel=1e-15)
+        tail = autograd.gelu(-10.0)
+        assert tail == pytest.approx(-10.0 * 7.61985302416047e-24, rel=1e-12)
+        assert autograd.gelu(0.0) == 0.0
+
+    def test_maximum_and_minimum_split_a_tie(self) -> None:
+        """At a == b both inputs get half the gradient, as torch.maximum and torch.minimum."""
+        for f in (autograd.maximum, autograd.minimum):
+            a, b = Value(1.5), Value(1.5)
+            f(a, b).backward()
+            assert (a.grad, b.grad) == (0.5, 0.5)
+
+    def test_maximum_as_a_method_and_with_numbers(self) -> None:
+        """Value.maximum takes a number; numbers only give a float; bad operands name the op."""
+        assert Value(1.0).maximum(3).data == 3.0
+        assert autograd.minimum(2, -1.5) == -1.5
+        with pytest.raises(TypeError, match="maximum"):
+            Value(1.0).maximum("3")  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("name", ["maximum", "minimum"])
+    def test_maximum_and_minimum_propagate_nan(self, name: str) -> None:
+        """A NaN on either side gives NaN, and the gradient reaches both inputs."""
+        a, b = Value(math.nan), Value(1.0)
+        out = apply(name, a, b)
+        out.backward()  # type: ignore[union-attr]
+        assert math.isnan(out.data)  # type: ignore[union-attr]
+        assert (a.grad, b.grad) == (1.0, 1.0)
+        assert math.isnan(autograd.max([1.0, math.nan, 2.0]))
 
 
 class TestDomains:
@@ -407,22 +647,127 @@ class TestKinksAndEdges:
         (x**0.5).backward()
         assert x.grad == math.inf
 
-    @pytest.mark.parametrize(
-        "op", ["neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"]
-    )
+    @pytest.mark.parametrize("op", sorted(name for name in BUILT_IN_OPS if RULES[name].arity == 1))
     def test_nan_passes_through_unary_ops(self, op: str) -> None:
         """Every unary op maps NaN to NaN (relu(nan) is nan, not 0)."""
-        out = getattr(autograd, op, None)
-        value = out(Value(math.nan)) if out else getattr(Value(math.nan), f"__{op}__")()
-        assert math.isnan(value.data)
+        value = apply(op, Value(math.nan))
+        assert math.isnan(value.data)  # type: ignore[union-attr]
 
-    @pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "pow", "leaky_relu"])
+    @pytest.mark.parametrize("op", sorted(name for name in BUILT_IN_OPS if RULES[name].arity == 2))
     def test_nan_passes_through_binary_ops(self, op: str) -> None:
         """Every binary op with a NaN operand gives NaN."""
         assert math.isnan(RULES[op].forward(math.nan, 2.0))
         assert math.isnan(RULES[op].forward(2.0, math.nan)) or op == "leaky_relu"
 
     def test_nan_passes_through_nary_ops(self) -> None:
-        """sum and dot propagate NaN."""
+        """sum, dot and max propagate NaN."""
         assert math.isnan(autograd.sum([Value(math.nan), 1.0]).data)
         assert math.isnan(autograd.dot([Value(math.nan)], [1.0]).data)
+        assert math.isnan(autograd.max([Value(1.0), math.nan]).data)
+
+
+#: Inputs that reach every branch and edge of a row: signed zeros, subnormals, huge, inf, NaN.
+EDGE_INPUTS = (0.0, -0.0, 5e-324, -5e-324, 1e-310, 0.5, -0.5, 1.0, -1.0, 2.0, -3.0)
+EDGE_INPUTS += (1e300, -1e300, math.inf, -math.inf, math.nan)
+ANY_INPUT = st.sampled_from(EDGE_INPUTS) | st.floats()
+#: The rows that operators build (``x + y``), rather than a function of the same name.
+OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "neg": "-", "abs": "abs"}
+
+
+def _same(a: float, b: float) -> bool:
+    """Bit for bit equal, treating every NaN as the same."""
+    if math.isnan(a) and math.isnan(b):
+        return True
+    return struct.pack("<d", a) == struct.pack("<d", b)
+
+
+def _inputs(data: st.DataObject, name: str) -> list[float]:
+    """Operands for the row ``name``: its arity, or 1 to 6 for an n-ary row (even for dot)."""
+    arity = RULES[name].arity
+    if arity is None:
+        arity = data.draw(st.integers(1, 3)) * 2 if name == "dot" else data.draw(st.integers(1, 6))
+    return [data.draw(ANY_INPUT) for _ in range(arity)]
+
+
+def _forward(name: str, xs: list[float]) -> float:
+    """The row's forward, skipping (through Hypothesis) inputs outside its domain."""
+    try:
+        return RULES[name].forward(*xs)
+    except (ValueError, ZeroDivisionError):
+        assume(False)
+        raise
+
+
+class TestRowsAgree:
+    """Every notation of an op (source code, inlined fast paths, methods) equals its row."""
+
+    @pytest.mark.parametrize("name", sorted(n for n in BUILT_IN_OPS if RULES[n].code))
+    @given(data=st.data())
+    def test_code_is_the_forward(self, name: str, data: st.DataObject) -> None:
+        """A row's ``code``, run as Python, is its forward bit for bit, edges included."""
+        xs = _inputs(data, name)
+        want = _forward(name, xs)
+        names = [f"a{i}" for i in range(len(xs))]
+        got = eval(RULES[name].code(*names), {**_namespace(), **dict(zip(names, xs))})  # type: ignore[misc]
+        assert _same(got, want)
+
+    @pytest.mark.parametrize("name", sorted(n for n in BUILT_IN_OPS if RULES[n].code_vjp))
+    @given(data=st.data())
+    def test_code_vjp_is_the_vjp(self, name: str, data: st.DataObject) -> None:
+        """A row's ``code_vjp``, run as Python, is its vjp bit for bit, edges included."""
+        xs = _inputs(data, name)
+        g = data.draw(ANY_INPUT)
+        out = _forward(name, xs)
+        names = [f"a{i}" for i in range(len(xs))]
+        namespace = {**_namespace(), **dict(zip(names, xs)), "g": g, "out": out}
+        got = [eval(c, namespace) for c in RULES[name].code_vjp("g", *names, "out")]  # type: ignore[misc]
+        want = RULES[name].vjp(g, *xs, out)
+        assert len(got) == len(want) == len(xs)
+        assert all(_same(a, b) for a, b in zip(got, want))
+
+    @pytest.mark.parametrize("name", sorted(BUILT_IN_OPS))
+    @given(data=st.data())
+    def test_backward_adds_exactly_the_vjp(self, name: str, data: st.DataObject) -> None:
+        """backward(), inlined (add, mul, sum, dot) or generic, adds each input's vjp exactly."""
+        xs = _inputs(data, name)
+        g = data.draw(ANY_INPUT.filter(lambda v: v != 0.0))
+        out_data = _forward(name, xs)
+        constant = len(xs) == 2 and data.draw(st.booleans())  # a number on the right
+        leaves = [Value(x) for x in xs]
+        operands: list[Value | float] = [*leaves[:-1], xs[-1]] if constant else list(leaves)
+        out = apply(name, *operands)
+        assert isinstance(out, Value)
+        assert _same(out.data, out_data)
+        out.backward(g)
+        want = RULES[name].vjp(g, *xs, out_data)
+        for leaf, contribution in zip(leaves[:-1] if constant else leaves, want):
+            assert _same(leaf.grad, 0.0 + contribution)
+
+    @given(ANY_INPUT, ANY_INPUT)
+    def test_operators_compute_their_rows_forward(self, a: float, b: float) -> None:
+        """+, - and * (inlined in Value) give their rows' forward bit for bit, edges included."""
+        for name, apply_operator in (
+            ("add", lambda x, y: x + y),
+            ("sub", lambda x, y: x - y),
+            ("mul", lambda x, y: x * y),
+        ):
+            want = RULES[name].forward(a, b)
+            for left, right in ((Value(a), Value(b)), (Value(a), b), (a, Value(b))):
+                out = apply_operator(left, right)
+                assert (out.op, out.saved) == (name, (a, b))
+                assert _same(out.data, want)
+
+    @pytest.mark.parametrize("name", sorted(BUILT_IN_OPS))
+    def test_every_row_is_an_operator_or_a_function(self, name: str) -> None:
+        """Each row is an operator or an autograd function showing the row's doc, and a
+        one- or two-input row that is no operator is also a Value method."""
+        rule = RULES[name]
+        if name in OPERATORS:
+            return
+        function = getattr(autograd, name)
+        assert function.__doc__.startswith(rule.doc)
+        if rule.arity is not None:
+            method = getattr(Value, name)
+            assert method.__doc__ == rule.doc
+            out = method(Value(0.5), *([0.25] * (rule.arity - 1)))
+            assert out.op == name

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 import math
 import os
+import random
+import re
+import signal
+import stat
+import subprocess
+import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +26,7 @@ import nn
 from autograd import Value
 from nn import MLP, Layer, Module, Neuron
 from nn.models import GPT
-from nn.serialize import FORMAT, MAX_FILE_BYTES, VERSION
+from nn.serialize import FORMAT, MAX_FILE_BYTES, MAX_MESSAGE, VERSION
 
 
 def _document(model: MLP | Layer | Neuron) -> dict[str, Any]:
@@ -206,6 +215,7 @@ class TestBrokenFiles:
             (lambda d: d.pop("format"), "not a chainrule model"),
             (lambda d: d.update(version=2), "version 2 is not supported"),
             (lambda d: d.update(version=True), "version True"),
+            (lambda d: d.update(version=1.0), "version 1.0 is not supported"),
             (lambda d: d.pop("state"), "missing"),
             (lambda d: d.update(extra=1), "unexpected"),
             (lambda d: d["architecture"].update(type="CNN"), "'CNN'"),
@@ -385,3 +395,353 @@ class TestTransformerModules:
         document["architecture"]["modules"][0]["nin"] = 0
         with pytest.raises(ValueError, match="'nin'"):
             nn.load(_write(tmp_path / "bad.json", document))
+
+
+#: The temporary file name save documents: ``.<name>.<8 hex digits>.tmp``.
+TEMPORARY = re.compile(r"\.m\.json\.[0-9a-f]{8}\.tmp")
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions, links and signals")
+
+
+class TestSaveFileSystem:
+    @posix_only
+    @pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+    def test_keeps_the_permission_bits_of_an_existing_file(self, tmp_path: Path, mode: int) -> None:
+        """Saving over a file keeps its permission bits instead of forcing 0644."""
+        path = tmp_path / "m.json"
+        nn.save(Neuron(1, seed=0), path)
+        os.chmod(path, mode)
+        nn.save(Neuron(2, seed=0), path)
+        assert stat.S_IMODE(os.stat(path).st_mode) == mode
+
+    @posix_only
+    def test_new_file_follows_the_umask(self, tmp_path: Path) -> None:
+        """A new file gets 0o666 less the umask, as open() would give it."""
+        previous = os.umask(0o027)
+        try:
+            nn.save(Neuron(1, seed=0), tmp_path / "m.json")
+        finally:
+            os.umask(previous)
+        assert stat.S_IMODE(os.stat(tmp_path / "m.json").st_mode) == 0o640
+
+    @posix_only
+    def test_saving_through_a_symlink_writes_its_target_and_keeps_the_link(
+        self, tmp_path: Path
+    ) -> None:
+        """The file a link points to is replaced (in its own directory); the link stays a link."""
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        target = tmp_path / "b" / "real.json"
+        nn.save(Neuron(1, seed=0), target)
+        link = tmp_path / "a" / "m.json"
+        link.symlink_to(os.path.join("..", "b", "real.json"))
+        nn.save(Neuron(3, seed=0), link)
+        assert link.is_symlink() and os.readlink(link) == os.path.join("..", "b", "real.json")
+        assert nn.load(target).nin == 3
+        assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "m.json", "real.json"]
+
+    @posix_only
+    def test_fsyncs_the_directory_after_the_rename(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """After the file itself, the directory holding it is flushed, so the rename is durable."""
+        synced: list[bool] = []
+        real_fsync = os.fsync
+
+        def recording_fsync(fd: int) -> None:
+            synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", recording_fsync)
+        nn.save(Neuron(1, seed=0), tmp_path / "m.json")
+        assert synced == [False, True]
+
+    def test_missing_directory_names_the_users_path(self, tmp_path: Path) -> None:
+        """A missing directory raises FileNotFoundError naming the given path, not a .tmp file."""
+        path = tmp_path / "missing" / "m.json"
+        with pytest.raises(FileNotFoundError) as info:
+            nn.save(Neuron(1, seed=0), path)
+        assert info.value.filename == str(path)
+        assert ".tmp" not in str(info.value) and str(path) in str(info.value)
+
+    @pytest.mark.parametrize(
+        ("function", "error"),
+        [
+            ("fsync", OSError("disk full")),
+            ("replace", OSError("rename failed")),
+            ("replace", KeyboardInterrupt()),
+            ("chmod", PermissionError("chmod failed")),
+        ],
+        ids=["fsync", "replace", "interrupt", "chmod"],
+    )
+    def test_temporary_file_is_removed_on_every_error(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, function: str, error: BaseException
+    ) -> None:
+        """Whatever step fails, the old file is intact and no temporary file is left."""
+        path = tmp_path / "m.json"
+        nn.save(MLP(2, [3, 1], seed=0), path)
+        before = path.read_bytes()
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise error
+
+        monkeypatch.setattr(os, function, broken)
+        with pytest.raises(type(error)):
+            nn.save(MLP(2, [3, 1], seed=1), path)
+        monkeypatch.undo()
+        assert path.read_bytes() == before
+        assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+    @pytest.mark.parametrize("path", [3, None, b"m.json"])
+    def test_path_must_be_a_str_or_path(self, path: object) -> None:
+        """A path that is not a str or os.PathLike is a TypeError naming nn.save and path."""
+        with pytest.raises(TypeError, match=r"^nn.save: path must be a str"):
+            nn.save(Neuron(1, seed=0), path)  # type: ignore[arg-type]
+
+
+class TestLoadSpecialFiles:
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+    def test_fifo_is_refused_without_waiting(self, tmp_path: Path) -> None:
+        """A FIFO is refused as not a regular file, even when a writer offers a valid model.
+
+        A writer thread keeps offering a model through the FIFO; reading it
+        (what load did before) would load that model, so this fails without the
+        check. The writer never blocks, so neither outcome can hang.
+        """
+        fifo = tmp_path / "m.json"
+        os.mkfifo(fifo)
+        data = (json.dumps(_document(Neuron(1, seed=0))) + "\n").encode()
+        done = threading.Event()
+
+        def writer() -> None:
+            while not done.is_set():
+                try:
+                    fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                except OSError:  # ENXIO: no reader yet
+                    time.sleep(0.001)
+                    continue
+                try:
+                    os.write(fd, data)
+                except OSError:  # the reader went away
+                    pass
+                finally:
+                    os.close(fd)
+
+        thread = threading.Thread(target=writer, daemon=True)
+        thread.start()
+        try:
+            with pytest.raises(ValueError, match=r"not a regular file but a FIFO"):
+                nn.load(fifo)
+        finally:
+            done.set()
+            thread.join()
+
+    def test_directory_is_refused(self, tmp_path: Path) -> None:
+        """A directory is refused with a ValueError saying what it is."""
+        with pytest.raises(ValueError, match=r"not a regular file but a directory"):
+            nn.load(tmp_path)
+
+    @pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+    def test_device_is_refused(self) -> None:
+        """A character device is refused before anything is read."""
+        with pytest.raises(ValueError, match=r"not a regular file but a character device"):
+            nn.load("/dev/null")
+
+    @pytest.mark.parametrize("path", [3, None, b"m.json"])
+    def test_path_must_be_a_str_or_path(self, path: object) -> None:
+        """A path that is not a str or os.PathLike is a TypeError naming nn.load and path."""
+        with pytest.raises(TypeError, match=r"^nn.load: path must be a str"):
+            nn.load(path)  # type: ignore[arg-type]
+
+
+class TestLoadMessages:
+    HUGE = "x" * 1_000_000
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            lambda d: d.update(format=TestLoadMessages.HUGE),
+            lambda d: d.update(version=TestLoadMessages.HUGE),
+            lambda d: d.update({TestLoadMessages.HUGE + str(i): 1 for i in range(20)}),
+            lambda d: d["architecture"].update(type=TestLoadMessages.HUGE),
+            lambda d: d["architecture"].update(activation=[TestLoadMessages.HUGE]),
+            lambda d: d["architecture"].update(nin=TestLoadMessages.HUGE),
+            lambda d: d["state"].update({TestLoadMessages.HUGE + str(i): "w" for i in range(9)}),
+        ],
+        ids=["format", "version", "fields", "type", "activation", "nin", "weights"],
+    )
+    def test_messages_are_capped(self, tmp_path: Path, change: Callable[[Any], None]) -> None:
+        """However large the offending field, the message is at most MAX_MESSAGE characters."""
+        assert MAX_MESSAGE == 2000
+        document = _document(MLP(2, [3, 1], seed=0))
+        change(document)
+        with pytest.raises(ValueError) as info:
+            nn.load(_write(tmp_path / "m.json", document))
+        assert len(str(info.value)) <= MAX_MESSAGE
+        assert str(info.value).startswith(f"nn.load: {tmp_path / 'm.json'}: ")
+
+    def test_long_path_is_capped_too(self, tmp_path: Path) -> None:
+        """The whole message, path included, stays within MAX_MESSAGE characters."""
+        directory = tmp_path
+        for _ in range(12):
+            directory = directory / ("d" * 200)
+        directory.mkdir(parents=True)
+        path = directory / "m.json"
+        path.write_text("{")
+        with pytest.raises(ValueError) as info:
+            nn.load(path)
+        assert len(str(info.value)) == MAX_MESSAGE
+        assert str(info.value).endswith("characters in all)")
+
+    def test_version_written_as_1e0_is_refused(self, tmp_path: Path) -> None:
+        """The version must be the JSON integer 1: 1e0 is a float and is refused."""
+        path = tmp_path / "m.json"
+        nn.save(Neuron(1, seed=0), path)
+        path.write_text(path.read_text().replace('"version": 1,', '"version": 1e0,'))
+        with pytest.raises(ValueError, match=r"version 1\.0 is not supported"):
+            nn.load(path)
+
+    def test_size_past_the_limit_is_refused(self, tmp_path: Path) -> None:
+        """An architecture size past checks.MAX_SIZE is refused before any arithmetic on it."""
+        document = _document(Layer(2, 3, seed=0))
+        document["architecture"]["nout"] = 10**4000
+        with pytest.raises(ValueError, match=r"'nout' must be an integer from 1 to 10,000,000"):
+            nn.load(_write(tmp_path / "m.json", document))
+
+
+#: Tokens that replace a number of a valid file.
+_TOKENS = ["NaN", "-NaN", "Infinity", "-Infinity", "1e999", "-1e400", "1e-400", "-0"]
+_TOKENS += ["1" + "0" * 5000, "9" * 400, "1.0", "1e0", "true", "null", '"1"', "[]", "{}"]
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+def _slots(document: object) -> list[tuple[Any, Any]]:
+    """Every (container, key or index) of a JSON document, outermost first."""
+    slots: list[tuple[Any, Any]] = []
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        keys = list(node) if isinstance(node, dict) else range(len(node))  # type: ignore[arg-type]
+        for key in keys:
+            slots.append((node, key))
+            if isinstance(node[key], (dict, list)):  # type: ignore[index]
+                stack.append(node[key])  # type: ignore[index]
+    return slots
+
+
+@st.composite
+def mutated_model_files(draw: st.DrawFn) -> bytes:
+    """A valid model file with one mutation: a field deleted, renamed or retyped, a bad
+    number token, a huge value, deep nesting, truncation or another encoding."""
+    model = draw(st.sampled_from([Neuron(2, seed=0), Layer(2, 2, seed=1), MLP(2, [2, 1], seed=2)]))
+    document = _document(model)
+    kind = draw(
+        st.sampled_from(["delete", "rename", "retype", "huge", "token", "nest", "cut", "encode"])
+    )
+    if kind in ("delete", "rename", "retype", "huge"):
+        container, key = draw(st.sampled_from(_slots(document)))
+        if kind == "delete":
+            del container[key]
+        elif kind == "rename" and isinstance(container, dict):
+            container[draw(st.text(max_size=12))] = container.pop(key)
+        elif kind == "huge":
+            container[key] = draw(
+                st.sampled_from([10**4000, -(10**300), 1.7976931348623157e308, "x" * 100_000])
+            )
+        else:
+            container[key] = draw(json_values)
+    text = json.dumps(document)
+    if kind == "token":
+        numbers = list(re.finditer(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", text))
+        found = draw(st.sampled_from(numbers))
+        text = text[: found.start()] + draw(st.sampled_from(_TOKENS)) + text[found.end() :]
+    elif kind == "nest":
+        depth = draw(st.integers(1, 50_000))
+        at = draw(st.sampled_from([m.end() for m in re.finditer(r": ", text)]))
+        text = text[:at] + "[" * depth + "0" + "]" * depth + "," + text[at:]
+    data = text.encode("utf-8")
+    if kind == "cut":
+        data = data[: draw(st.integers(0, len(data) - 1))]
+    elif kind == "encode":
+        encoding = draw(st.sampled_from(["utf-16", "utf-32", "utf-8-sig", "latin-1", "bytes"]))
+        if encoding == "bytes":
+            at = draw(st.integers(0, len(data)))
+            data = (
+                data[:at]
+                + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"]))
+                + data[at:]
+            )
+        else:
+            data = (text.replace("relu", "r\u00e9lu") if encoding == "latin-1" else text).encode(
+                encoding
+            )
+    return data
+
+
+class TestFuzzedFiles:
+    @settings(max_examples=300, deadline=None)
+    @given(mutated_model_files())
+    def test_load_raises_only_value_error(self, data: bytes) -> None:
+        """A mutated model file loads or raises ValueError, naming the file, at most 2,000 chars."""
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "m.json")
+            with open(path, "wb") as file:
+                file.write(data)
+            try:
+                model = nn.load(path)
+            except ValueError as error:
+                assert type(error) is ValueError
+                assert str(error).startswith(f"nn.load: {path}: ")
+                assert len(str(error)) <= MAX_MESSAGE
+            else:
+                assert isinstance(model, (MLP, Layer, Neuron))
+
+
+_SAVING_LOOP = """
+import sys
+import nn
+
+models = [nn.MLP(2, [16, 16, 1], seed=0), nn.MLP(2, [16, 16, 1], seed=1)]
+print("saving", flush=True)
+count = 0
+while True:
+    nn.save(models[count % 2], sys.argv[1])
+    count += 1
+"""
+
+
+class TestKilledWhileSaving:
+    #: How many times the saving process is killed.
+    KILLS = 5
+
+    @posix_only
+    def test_file_is_always_the_old_or_the_new_model(self, tmp_path: Path) -> None:
+        """SIGKILL at random moments of a saving loop never leaves a file that is not a whole model.
+
+        Only documented temporary files (``.m.json.<8 hex>.tmp``) may be left over.
+        """
+        path = tmp_path / "m.json"
+        models = [MLP(2, [16, 16, 1], seed=0), MLP(2, [16, 16, 1], seed=1)]
+        expected = [m.state_dict() for m in models]
+        nn.save(models[0], path)
+        delays = random.Random(15)
+        for _ in range(self.KILLS):
+            process = subprocess.Popen(
+                [sys.executable, "-c", _SAVING_LOOP, str(path)], stdout=subprocess.PIPE
+            )
+            try:
+                assert process.stdout is not None
+                assert process.stdout.readline() == b"saving\n"
+                time.sleep(delays.uniform(0.01, 0.1))  # let it save a few dozen times
+            finally:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                assert process.stdout is not None
+                process.stdout.close()
+            assert nn.load(path).state_dict() in expected
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name != "m.json"]
+        assert all(TEMPORARY.fullmatch(name) for name in leftovers), leftovers

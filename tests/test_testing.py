@@ -9,10 +9,8 @@ from hypothesis import given
 
 from autograd import GradcheckError, Value, op
 from autograd.graph import topological_order
-from autograd.rules import BUILT_IN_OPS
+from autograd.rules import BUILT_IN_OPS, RULES
 from autograd.testing import (
-    _STEPS,
-    _UNARY,
     Expression,
     assert_gradients_close,
     differentiable_cases,
@@ -57,13 +55,40 @@ class TestStrategies:
         assert expr.kink_distance(*xs) > 1e-3
 
     def test_expressions_use_every_builtin_op(self) -> None:
-        """Every built-in op appears in the graphs that expression steps build."""
-        seen: set[str] = set()
-        for step in _STEPS:
-            reads = (0,) if step in _UNARY else (0, 0)
-            out = Expression(1, ((step, reads),))(Value(0.3))
-            seen |= {node.op for node in topological_order(out)}
-        assert seen >= BUILT_IN_OPS
+        """A step of each built-in op builds its node on an input mapped into its domain."""
+        for name in BUILT_IN_OPS:
+            reads = (0,) * (RULES[name].arity or 2)
+            out = Expression(1, ((name, reads),))(Value(0.3))
+            assert out.op == name
+            inner = {node.op for node in topological_order(out) if node.op}
+            assert inner <= {name, "sigmoid", "mul", "add"}
+
+    @given(expressions(n_inputs=2, max_steps=30))
+    def test_drawn_steps_stay_inside_every_domain(self, expr: Expression) -> None:
+        """Every drawn expression evaluates without a domain error and keeps its nodes bounded."""
+        value = expr(1.9, -1.9)
+        assert math.isfinite(value)
+
+    def test_a_node_read_twice_is_mapped_once(self) -> None:
+        """x * x through the same range reads one mapped node twice, keeping both edges."""
+        out = Expression(1, (("mul", (0, 0)),))(Value(0.3))
+        assert out.parents[0] is out.parents[1]
+
+    def test_constants_appear_in_the_repr(self) -> None:
+        """A constant operand is a float in the steps and is shown as a number."""
+        expr = Expression(1, (("pow", (0, 1.5)),))
+        assert repr(expr) == "Expression(v0 = pow(x0, 1.5))"
+        assert expr(Value(0.3)).operands[1] == 1.5
+
+    @given(domain("pow", position=1))
+    def test_domain_of_a_later_input(self, x: float) -> None:
+        """domain(op, position=i) draws from the row's range for input i."""
+        assert -2.0 <= x <= 2.0
+
+    def test_domain_of_an_unknown_op(self) -> None:
+        """domain() refuses a name that is not an op."""
+        with pytest.raises(ValueError, match="op"):
+            domain("nope")
 
 
 class TestAssertGradientsClose:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd
 import nn
 from autograd import Value
 from nn import MLP, accuracy, fit, losses, optim
@@ -56,6 +57,37 @@ class TestAccuracy:
             accuracy([1.0], [1, 0])
         with pytest.raises(ValueError, match="empty"):
             accuracy([], [])
+
+    @pytest.mark.parametrize(
+        ("predictions", "targets", "error", "message"),
+        [
+            ([1.0, math.nan], [1, 0], ValueError, r"predictions\[1\] must be a number, got nan"),
+            ([[0.1, math.nan]], [0], ValueError, r"predictions\[0\]\[1\] must be a number"),
+            ([Value(math.nan)], [1], ValueError, r"predictions\[0\] must be a number, got nan"),
+            ([1.0, -1.0], ["1", "0"], TypeError, r"targets\[0\] must be a real number, got str"),
+            ([1.0], [math.nan], ValueError, r"targets\[0\] must be a finite number, got nan"),
+            ([[0.1, 0.9]], [2], ValueError, r"targets\[0\] must be <= 1 for 2 classes, got 2"),
+            ([[0.1, 0.9]], [-1], ValueError, r"targets\[0\] must be >= 0"),
+            ([[0.1, 0.9]], [1.0], TypeError, r"targets\[0\] must be an int, got float"),
+            ([[0.1, 0.9]], ["1"], TypeError, r"targets\[0\] must be an int, got str"),
+            (
+                [[0.1, 0.9], [0.5]],
+                [1, 0],
+                ValueError,
+                r"predictions\[1\] must be a row of 2 scores like the first row",
+            ),
+            ([[]], [0], ValueError, r"predictions\[0\] must be a row of scores, got \[\]"),
+            ([True], [1], TypeError, r"predictions\[0\] must be a Value or a real number"),
+            (1.0, [1], TypeError, r"predictions must be a sequence, got float"),
+            ([1.0], "1", TypeError, r"targets must be a sequence, got str"),
+        ],
+    )
+    def test_bad_predictions_and_targets(
+        self, predictions: Any, targets: Any, error: type[Exception], message: str
+    ) -> None:
+        """NaN predictions, str or NaN targets, out-of-range classes, ragged rows are refused."""
+        with pytest.raises(error, match=rf"^accuracy: {message}"):
+            accuracy(predictions, targets)
 
 
 class TestFit:
@@ -197,6 +229,22 @@ class TestFit:
                 progress=False,
             )
 
+    def test_nan_loss_names_the_step(self) -> None:
+        """The loss error names the step within the epoch too."""
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+        with pytest.raises(FloatingPointError, match=r"in epoch 1, step 3; try a smaller"):
+            fit(
+                model,
+                X,
+                y,
+                loss=_poisoned_loss(3, math.nan),
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                batch_size=2,
+                progress=False,
+            )
+
     def test_any_callable_is_a_model(self) -> None:
         """A plain function of one sample can be trained, here a line fitted by least squares."""
         w, b = Value(0.0), Value(0.0)
@@ -279,6 +327,152 @@ class TestFit:
 
 def _params_close(a: list[Value], b: list[Value], tol: float = 1e-9) -> bool:
     return all(abs(p.data - q.data) <= tol * max(1.0, abs(p.data)) for p, q in zip(a, b))
+
+
+def _poisoned_loss(bad_call: int, scale: float) -> Any:
+    """A sum-of-predictions loss whose ``bad_call``-th call is multiplied by ``scale``."""
+    calls: list[int] = []
+
+    def loss(preds: list[Any], targets: list[Any]) -> Value:
+        calls.append(1)
+        total = autograd.sum(preds)
+        return total * (scale if len(calls) == bad_call else 1e-3)  # type: ignore[return-value]
+
+    return loss
+
+
+class TestDivergence:
+    @pytest.mark.parametrize("compile", [False, True])
+    def test_a_step_that_makes_a_weight_infinite_is_undone(self, compile: bool) -> None:
+        """A step that makes a weight inf raises FloatingPointError; model and optimizer roll back.
+
+        The loss is finite (6e307) but its gradient is 1e308, so with lr=10 the
+        second step sends the weights to -inf. Before the fix fit returned a
+        model with infinite weights.
+        """
+        model = nn.Neuron(1, "linear", seed=0)
+        opt = optim.SGD(model.parameters(), lr=10.0, momentum=0.9)
+        snapshots: list[tuple[dict[str, float], dict[str, dict[str, float]], int]] = []
+
+        def snapshot(predictions: list[Any], targets: list[Any]) -> float:
+            state = {p.label: dict(entry) for p, entry in opt.state.items()}
+            snapshots.append((model.state_dict(), state, opt.step_count))
+            return 0.0
+
+        with pytest.raises(
+            FloatingPointError,
+            match=r"^fit: the optimizer's step made parameter w\.0 -inf in epoch 2, step 1; "
+            r"the model and the optimizer are as they were before that step",
+        ):
+            fit(
+                model,
+                [[0.5]],
+                [0.0],
+                loss=_poisoned_loss(2, 1e308),
+                optimizer=opt,
+                epochs=2,
+                metrics={"snapshot": snapshot},
+                progress=False,
+                compile=compile,
+            )
+        weights, state, count = snapshots[0]  # as they were after epoch 1
+        assert model.state_dict() == weights
+        assert {p.label: entry for p, entry in opt.state.items()} == state
+        assert opt.step_count == count == 1
+
+    def test_first_step_divergence_leaves_the_initial_model(self) -> None:
+        """SGD with lr=1.7e308 fails its first step and leaves the model as it was built."""
+        model = nn.Neuron(1, "linear", seed=0)
+        before = model.state_dict()
+        with pytest.raises(FloatingPointError, match=r"epoch 1, step 1"):
+            fit(
+                model,
+                [[2.0]],
+                [-1],
+                loss=losses.hinge_loss,
+                optimizer=optim.SGD(model.parameters(), lr=1.7e308),
+                epochs=1,
+                progress=False,
+            )
+        assert model.state_dict() == before
+
+
+class TestFitArguments:
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"seed": "abc"}, TypeError, r"seed must be an int or None, got str"),
+            ({"seed": 2.5}, TypeError, r"seed must be an int or None, got float"),
+            ({"seed": math.nan}, TypeError, r"seed must be an int or None, got float"),
+            ({"seed": -1}, ValueError, r"seed must be >= 0"),
+            ({"progress": "no"}, TypeError, r"progress must be True or False, got str"),
+            ({"compile": 1}, TypeError, r"compile must be True or False, got int"),
+            ({"loss": 3}, TypeError, r"loss must be callable, got int"),
+            ({"optimizer": "sgd"}, TypeError, r"optimizer must be an nn.optim optimizer"),
+            ({"scheduler": 0.1}, TypeError, r"scheduler must be an nn.optim scheduler, got float"),
+            ({"metrics": ["acc"]}, TypeError, r"metrics must be a dict of metric functions"),
+            ({"metrics": {"acc": 1.0}}, TypeError, r"metrics\['acc'\] must be callable"),
+            ({"metrics": {1: accuracy}}, TypeError, r"a metrics key must be a str, got int"),
+            ({"epochs": 10**400}, ValueError, r"epochs must be <= 10,000,000"),
+            ({"epochs": 1.0}, TypeError, r"epochs must be an int, got float"),
+            ({"batch_size": "2"}, TypeError, r"batch_size must be an int, got str"),
+            ({"val_data": "ab"}, TypeError, r"val_data must be a pair \(X_val, y_val\), got str"),
+            ({"val_data": ([[0.0, 0.0]], [])}, ValueError, r"val_data\[0\] and val_data\[1\]"),
+            ({"X": 1.0}, TypeError, r"X must be a sequence, got float"),
+            ({"y": None}, TypeError, r"y must be a sequence, got NoneType"),
+            ({"model": "MLP"}, TypeError, r"model must be callable, got str"),
+        ],
+    )
+    def test_arguments_are_checked_before_training(
+        self, kwargs: dict[str, Any], error: type[Exception], message: str
+    ) -> None:
+        """Each bad argument raises TypeError or ValueError naming fit and it, before any step."""
+        model = MLP(2, [2, 1], seed=0)
+        before = model.state_dict()
+        arguments: dict[str, Any] = {
+            "model": model,
+            "X": [[0.0, 0.0]],
+            "y": [0],
+            "loss": losses.mse_loss,
+            "optimizer": optim.SGD(model.parameters(), lr=0.1),
+            "epochs": 1,
+            "progress": False,
+        }
+        arguments.update(kwargs)
+        with pytest.raises(error, match=rf"^fit: {message}"):
+            fit(arguments.pop("model"), arguments.pop("X"), arguments.pop("y"), **arguments)
+        assert model.state_dict() == before
+
+    def test_numpy_array_as_a_flag(self) -> None:
+        """A NumPy array passed as progress is a TypeError, not "truth value is ambiguous"."""
+        np = pytest.importorskip("numpy")
+        model = MLP(2, [2, 1], seed=0)
+        with pytest.raises(TypeError, match=r"fit: progress must be True or False, got ndarray"):
+            fit(
+                model,
+                [[0.0, 0.0]],
+                [0],
+                loss=losses.mse_loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=np.array([False]),
+            )
+
+    def test_scheduler_of_another_optimizer(self) -> None:
+        """A scheduler that steps a different optimizer is refused up front."""
+        model = MLP(2, [2, 1], seed=0)
+        other = optim.SGD(model.parameters(), lr=0.1)
+        with pytest.raises(ValueError, match=r"fit: scheduler must schedule the optimizer"):
+            fit(
+                model,
+                [[0.0, 0.0]],
+                [0],
+                loss=losses.mse_loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                scheduler=optim.StepLR(other, step_size=1),
+                progress=False,
+            )
 
 
 class TestFitCompiled:

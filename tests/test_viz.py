@@ -21,7 +21,6 @@ from strategies import Expression, expressions
 import autograd
 from autograd import Value, draw_dot, draw_graph, scope
 from autograd.graph import topological_order
-from autograd.testing import _STEPS
 from autograd.viz import DEFAULT_MAX_NODES
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -398,11 +397,11 @@ class TestRandomGraphs:
         """Any expression, built in any scopes, renders with one node and arrow per operand."""
         # Expression.evaluate, one step at a time, each step inside its own scopes.
         nodes: list[Any] = [Value(0.3), Value(-0.7), Value(1.1)]
-        for (name, reads), path in zip(expression.steps, paths):
+        for k, path in zip(range(len(expression.steps)), paths):
             with contextlib.ExitStack() as stack:
                 for part in path:
                     stack.enter_context(scope(part))
-                nodes.append(_STEPS[name](*(nodes[i] for i in reads)))
+                nodes.append(expression.apply(k, nodes))
         root = nodes[-1]
         if backward:
             root.backward()
@@ -412,7 +411,7 @@ class TestRandomGraphs:
         assert len(value_nodes(svg)) == len(order)
         assert len(op_nodes(svg)) == len(inner)
         edges = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "edge"]
-        assert len(edges) == sum(1 + len(node._args) for node in inner)
+        assert len(edges) == sum(1 + len(node.operands) for node in inner)
 
     @settings(max_examples=30, deadline=None)
     @given(expressions(n_inputs=3, max_steps=10), st.integers(1, 12))
@@ -504,7 +503,7 @@ class TestEscaping:
         x = Value(1.0)
         with scope(name):
             y = x * 2.0
-        y._op = name  # as a future user-defined operation might be named
+        y.rule = y.rule._replace(name=name, symbol="")  # as a custom op might be named
         svg = svg_of(draw_graph(y))
         (cluster,) = groups(svg, "cluster").values()
         assert texts(cluster) == name.split("\n")

@@ -1,4 +1,8 @@
-"""Derivatives as functions, in JAX's style: ``grad``, ``value_and_grad``, ``hessian``."""
+"""Transforms that turn a function into its derivatives, in JAX's style: ``grad``, ``hessian``.
+
+Also ``gradients``, the lower-level primitive they are built on (like
+``torch.autograd.grad``): derivatives of one Value with respect to others.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,60 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .graph import gradients
+from .graph import float_sweep, topological_order, value_sweep
 from .mode import enable_grad
-from .value import Value, _real
+from .value import Value, as_number
 
-__all__ = ["grad", "hessian", "value_and_grad"]
+__all__ = ["grad", "gradients", "hessian", "value_and_grad"]
+
+
+def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Any]:
+    """``d output / d input`` for each input, without touching any ``.grad``.
+
+    The lower-level primitive behind :func:`autograd.grad` (like
+    ``torch.autograd.grad``). An input that ``output`` does not depend on gets 0.
+
+    With ``create_graph=False`` the result is a list of floats, computed from the
+    numbers saved in the forward pass. With ``create_graph=True`` each derivative
+    is a Value built from the same rules applied to Values, so it can be
+    differentiated again; a zero is ``Value(0.0)``. On that path a node is skipped
+    only when its gradient is a structural zero, never because its value happens
+    to be 0 (which would lose higher derivatives).
+
+    Args:
+        output: the Value to differentiate.
+        inputs: the Values to differentiate with respect to (leaves or not).
+        create_graph: build the derivatives as Values connected to the graph.
+
+    Returns:
+        One derivative per input, in order.
+
+    Example:
+        >>> from autograd import Value, gradients
+        >>> x = Value(3.0)
+        >>> y = x * x * x
+        >>> dy = gradients(y, [x], create_graph=True)[0]
+        >>> dy.data, gradients(dy, [x])[0]
+        (27.0, 18.0)
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"gradients() output must be a Value, got {type(output).__name__}")
+    for index, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(
+                f"gradients() inputs must be Values, got {type(x).__name__} at index {index}"
+            )
+    order = topological_order(output)
+    if create_graph:
+        with enable_grad():  # the derivatives are a graph, even inside no_grad
+            derivatives = value_sweep(order)
+        results: list[Any] = []
+        for x in inputs:
+            d = derivatives.get(x, 0.0)
+            results.append(d if isinstance(d, Value) else Value(d))
+        return results
+    grads = float_sweep(order)
+    return [grads.get(x, 0.0) for x in inputs]
 
 
 def _check_argnums(argnums: int | Sequence[int]) -> tuple[tuple[int, ...], bool]:
@@ -73,7 +126,7 @@ def value_and_grad(
                 # this derivative, so nested grads don't confuse the two.
                 call_args[index] = _fresh_variable(a)
                 continue
-            number = _real(a)
+            number = as_number(a)
             if number is None:
                 raise TypeError(
                     f"argument {index} must be a Value or a real number, got {type(a).__name__}"
@@ -83,7 +136,7 @@ def value_and_grad(
         with enable_grad():  # derivatives need the graph, even when called inside no_grad
             out = f(*call_args)
             if not isinstance(out, Value):
-                number = _real(out)
+                number = as_number(out)
                 if number is None:
                     raise TypeError(
                         f"f must return a Value or a real number, got {type(out).__name__}"
@@ -159,7 +212,7 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
     def second_partials(*args: Any) -> list[list[float]]:
         leaves = []
         for index, a in enumerate(args):
-            number = a.data if isinstance(a, Value) else _real(a)
+            number = a.data if isinstance(a, Value) else as_number(a)
             if number is None:
                 raise TypeError(f"argument {index} must be a real number, got {type(a).__name__}")
             leaves.append(Value(number))

@@ -270,3 +270,15 @@ class TestReviewRegressions:
         v = Value(x)
         f(v).backward()
         assert v.grad == pytest.approx(expected, rel=1e-12)
+
+
+class TestNegativeBasePower:
+    def test_hessian_is_symmetric_and_nan_propagates(self) -> None:
+        """hessian(x ** y) at (-2, 3) is [[-12, nan], [nan, nan]], as in PyTorch."""
+        h = hessian(lambda x, y: x**y)(-2.0, 3.0)
+        assert h[0][0] == -12.0
+        assert all(math.isnan(v) for v in (h[0][1], h[1][0], h[1][1]))
+
+    def test_second_derivative_in_the_exponent_is_nan(self) -> None:
+        """d2/dy2 (-2) ** y is NaN, not 0: the NaN first derivative stays on the graph."""
+        assert math.isnan(grad(grad(lambda y: (-2.0) ** y))(3.0))

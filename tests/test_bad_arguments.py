@@ -1,0 +1,343 @@
+"""A battery of bad arguments for every public callable: each is refused by name.
+
+Every public callable of the namespaces in ``NAMESPACES`` has a row in ``TARGETS``
+(or a reason in ``UNCHECKED``): how to call it with valid keyword arguments, and
+which of the standard bad values (``BAD_VALUES``) a parameter legitimately accepts.
+Each parameter is then given each other bad value, and the call must raise
+``TypeError`` or ``ValueError`` whose message starts with the callable's name and
+names the parameter. To cover another package (``autograd``), add it to
+``NAMESPACES`` and its callables to ``TARGETS``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+import types
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value
+from nn import functional as F
+from nn import losses, optim
+
+try:
+    import numpy
+except ImportError:  # numpy is a dev dependency; without it the array cases are left out
+    numpy = None  # type: ignore[assignment]
+
+#: The packages whose public callables (``__all__``) must all be in the table.
+NAMESPACES: dict[str, types.ModuleType] = {
+    "nn": nn,
+    "nn.data": nn.data,
+    "nn.functional": nn.functional,
+    "nn.losses": nn.losses,
+    "nn.optim": nn.optim,
+}
+
+#: Values that are wrong for almost every parameter, by the name a row uses to exempt one.
+BAD_VALUES: dict[str, object] = {
+    "object": object(),
+    "nan": math.nan,
+    "huge int": 10**400,
+    "str": "abc",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One public callable and how to call it well, so that one argument at a time can be spoiled.
+
+    Attributes:
+        name: the public name, such as ``"nn.optim.SGD"`` or ``"nn.MLP.__call__"``.
+        where: how its messages begin, such as ``"SGD"``.
+        call: called with keyword arguments; its signature gives the parameters.
+        valid: valid keyword arguments, built fresh from a scratch directory.
+        accepts: the names of ``BAD_VALUES`` that a parameter rightly accepts.
+        flags: parameters that must be True or False (a NumPy array is tried too).
+    """
+
+    name: str
+    where: str
+    call: Callable[..., object]
+    valid: Callable[[Path], dict[str, Any]]
+    accepts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+
+    def parameters(self) -> list[str]:
+        """The names of the callable's parameters."""
+        return [
+            p.name
+            for p in inspect.signature(self.call).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+
+
+def _sgd() -> optim.SGD:
+    return optim.SGD([Value(0.0)], lr=0.1)
+
+
+def _fit_arguments(_: Path) -> dict[str, Any]:
+    model = nn.MLP(2, [2, 1], seed=0)
+    return {
+        "model": model,
+        "X": [[0.0, 1.0], [1.0, 0.0]],
+        "y": [0.0, 1.0],
+        "loss": losses.mse_loss,
+        "optimizer": optim.SGD(model.parameters(), lr=0.1),
+        "epochs": 1,
+        "progress": False,
+    }
+
+
+def _saved_model(directory: Path) -> dict[str, Any]:
+    path = directory / "m.json"
+    nn.save(nn.Neuron(1, seed=0), path)
+    return {"path": path}
+
+
+_SEED = {"seed": ("huge int",)}  # random.Random takes any int >= 0
+_POINTS = {"X": [[float(i), 0.0] for i in range(6)], "y": [0, 1, 0, 1, 0, 1]}
+
+TARGETS: list[Target] = [
+    # nn
+    Target("nn.MLP", "MLP", nn.MLP, lambda _: {"nin": 2, "nouts": [3, 1]}, _SEED),
+    Target("nn.Layer", "Layer", nn.Layer, lambda _: {"nin": 2, "nout": 2}, _SEED),
+    Target("nn.Neuron", "Neuron", nn.Neuron, lambda _: {"nin": 2}, _SEED),
+    Target("nn.Module", "Module", nn.Module, lambda _: {}),
+    Target(
+        "nn.accuracy",
+        "accuracy",
+        nn.accuracy,
+        lambda _: {"predictions": [1.0, -1.0], "targets": [1, 0]},
+    ),
+    Target(
+        "nn.fit",
+        "fit",
+        nn.fit,
+        _fit_arguments,
+        {"seed": ("huge int",), "batch_size": ("huge int",)},  # a batch may exceed the data
+        flags=("progress", "compile"),
+    ),
+    Target(
+        "nn.save",
+        "nn.save",
+        nn.save,
+        lambda directory: {"model": nn.Neuron(1, seed=0), "path": directory / "m.json"},
+        {"path": ("str",)},  # a relative path is a path
+    ),
+    Target("nn.load", "nn.load", nn.load, _saved_model, {"path": ("str",)}),
+    # methods users call with arguments of their own
+    Target(
+        "nn.MLP.__call__",
+        "MLP",
+        lambda x: nn.MLP(2, [1], seed=0)(x),
+        lambda _: {"x": [0.0, 1.0]},
+    ),
+    Target(
+        "nn.Module.load_state_dict",
+        "Neuron.load_state_dict",
+        lambda state, strict=True: nn.Neuron(1, seed=0).load_state_dict(state, strict),
+        lambda _: {"state": {"w.0": 0.5, "b": 0.0}},
+        flags=("strict",),
+    ),
+    Target(
+        "nn.optim.Optimizer.load_state_dict",
+        "SGD.load_state_dict",
+        lambda state_dict: _sgd().load_state_dict(state_dict),
+        lambda _: {"state_dict": _sgd().state_dict()},
+    ),
+    Target(
+        "nn.optim.LRScheduler.load_state_dict",
+        "StepLR.load_state_dict",
+        lambda state: optim.StepLR(_sgd(), 1).load_state_dict(state),
+        lambda _: {"state": {"base_lr": 0.1, "last_epoch": 2}},
+    ),
+    # nn.data
+    *[
+        Target(
+            f"nn.data.{generator.__name__}",
+            generator.__name__,
+            generator,
+            lambda _: {"n_samples": 12},
+            _SEED,
+            flags=("shuffle",),
+        )
+        for generator in (
+            nn.data.make_moons,
+            nn.data.make_circles,
+            nn.data.make_blobs,
+            nn.data.make_spirals,
+            nn.data.make_xor,
+            nn.data.make_regression,
+        )
+    ],
+    Target(
+        "nn.data.train_test_split",
+        "train_test_split",
+        nn.data.train_test_split,
+        lambda _: dict(_POINTS),
+        _SEED,
+        flags=("shuffle",),
+    ),
+    Target(
+        "nn.data.batches",
+        "batches",
+        nn.data.batches,
+        lambda _: {**_POINTS, "batch_size": 2},
+        {**_SEED, "batch_size": ("huge int",)},  # a batch may exceed the data
+        flags=("shuffle",),
+    ),
+    # nn.losses
+    Target(
+        "nn.losses.mse_loss",
+        "mse_loss",
+        losses.mse_loss,
+        lambda _: {"preds": [1.0], "targets": [0.0]},
+    ),
+    Target(
+        "nn.losses.binary_cross_entropy",
+        "binary_cross_entropy",
+        losses.binary_cross_entropy,
+        lambda _: {"probs": [0.5], "targets": [1.0]},
+    ),
+    Target(
+        "nn.losses.binary_cross_entropy_with_logits",
+        "binary_cross_entropy_with_logits",
+        losses.binary_cross_entropy_with_logits,
+        lambda _: {"logits": [0.5], "targets": [1.0]},
+    ),
+    Target(
+        "nn.losses.cross_entropy",
+        "cross_entropy",
+        losses.cross_entropy,
+        lambda _: {"logits": [[1.0, 2.0]], "targets": [0]},
+    ),
+    Target(
+        "nn.losses.hinge_loss",
+        "hinge_loss",
+        losses.hinge_loss,
+        lambda _: {"scores": [0.5], "targets": [1]},
+    ),
+    # nn.functional
+    *[
+        Target(f"nn.functional.{f.__name__}", f.__name__, f, lambda _: {"xs": [1.0, 2.0]})
+        for f in (F.softmax, F.log_softmax, F.logsumexp, F.relu, F.tanh, F.sigmoid)
+    ],
+    # nn.optim
+    *[
+        Target(
+            f"nn.optim.{kind.__name__}",
+            kind.__name__,
+            kind,
+            lambda _: {"params": [Value(0.0)], "lr": 0.1},
+            flags=flags,
+        )
+        for kind, flags in (
+            (optim.Optimizer, ()),
+            (optim.SGD, ("nesterov",)),
+            (optim.Adam, ()),
+            (optim.RMSprop, ("centered",)),
+            (optim.Adagrad, ()),
+        )
+    ],
+    Target(
+        "nn.optim.StepLR",
+        "StepLR",
+        optim.StepLR,
+        lambda _: {"optimizer": _sgd(), "step_size": 1},
+        {"step_size": ("huge int",)},  # a schedule that never decays
+    ),
+    Target(
+        "nn.optim.ExponentialLR",
+        "ExponentialLR",
+        optim.ExponentialLR,
+        lambda _: {"optimizer": _sgd(), "gamma": 0.5},
+    ),
+    Target(
+        "nn.optim.LambdaLR",
+        "LambdaLR",
+        optim.LambdaLR,
+        lambda _: {"optimizer": _sgd(), "lr_lambda": lambda epoch: 1.0},
+    ),
+    Target(
+        "nn.optim.clip_grad_norm",
+        "clip_grad_norm",
+        optim.clip_grad_norm,
+        lambda _: {"params": [Value(0.0)], "max_norm": 1.0},
+    ),
+]
+
+#: Public callables that take no checked arguments, and why.
+UNCHECKED: dict[str, str] = {
+    "nn.History": "a record that fit fills in; its fields are plain lists, not arguments",
+    "nn.optim.LRScheduler": "the abstract base: its get_lr raises NotImplementedError, so no "
+    "call of it is valid; its checks run through StepLR, ExponentialLR and LambdaLR",
+}
+
+
+def _cases() -> Iterator[Any]:
+    """(target, parameter, bad value) for every bad value a parameter does not accept."""
+    for target in TARGETS:
+        for parameter in target.parameters():
+            for name, value in BAD_VALUES.items():
+                if name not in target.accepts.get(parameter, ()):
+                    yield pytest.param(
+                        target, parameter, value, id=f"{target.name}-{parameter}-{name}"
+                    )
+            if numpy is not None and parameter in target.flags:
+                array = numpy.array([True, False])
+                yield pytest.param(target, parameter, array, id=f"{target.name}-{parameter}-array")
+
+
+def _public_callables() -> set[str]:
+    names = set()
+    for prefix, module in NAMESPACES.items():
+        for name in module.__all__:
+            value = getattr(module, name)
+            if callable(value) and not isinstance(value, types.ModuleType):
+                names.add(f"{prefix}.{name}")
+    return names
+
+
+class TestTable:
+    def test_every_public_callable_is_covered(self) -> None:
+        """Every public callable has a row in TARGETS or a reason in UNCHECKED, and no more."""
+        covered = {target.name for target in TARGETS} | set(UNCHECKED)
+        missing = _public_callables() - covered
+        assert not missing, f"add rows for {sorted(missing)}"
+        assert not set(UNCHECKED) & {target.name for target in TARGETS}
+
+    @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+    def test_valid_arguments_work(self, target: Target, tmp_path: Path) -> None:
+        """Each row's valid arguments are accepted, so refusing a spoiled one means something."""
+        target.call(**target.valid(tmp_path))
+
+    @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+    def test_exemptions_are_real_parameters(self, target: Target) -> None:
+        """Each exempted or flag parameter exists, so a typo cannot hide a case."""
+        assert set(target.accepts) | set(target.flags) <= set(target.parameters())
+
+
+class TestBadArguments:
+    @pytest.mark.parametrize(("target", "parameter", "value"), list(_cases()))
+    def test_refused_naming_the_callable_and_the_parameter(
+        self, target: Target, parameter: str, value: object, tmp_path: Path
+    ) -> None:
+        """A bad argument raises TypeError or ValueError naming the callable and the parameter."""
+        arguments = target.valid(tmp_path)
+        arguments[parameter] = value
+        with pytest.raises((TypeError, ValueError)) as info:
+            target.call(**arguments)
+        message = str(info.value)
+        assert message.startswith(f"{target.where}: ") or message.startswith(f"{target.where} "), (
+            message
+        )
+        assert re.search(rf"(?<![\w.]){re.escape(parameter)}(?!\w)", message), message
+        assert len(message) <= 1000, message
