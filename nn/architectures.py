@@ -14,6 +14,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from autograd import checks
+
 from .attention import CausalSelfAttention
 from .container import Sequential
 from .embedding import Embedding
@@ -32,7 +34,7 @@ class Architecture(NamedTuple):
     """How to save and rebuild one class of module."""
 
     cls: type[Module]
-    #: Each constructor argument recorded, and its kind: "size" (an int >= 1),
+    #: Each constructor argument recorded, and its kind: "size" (an int from 1 to MAX_SIZE),
     #: "bool", "number" (a finite real), "name" (a str) or "modules" (architectures).
     fields: dict[str, str]
     #: The recorded arguments of a model of this class.
@@ -43,18 +45,11 @@ class Architecture(NamedTuple):
     seeded: bool = True
 
 
-def _gpt_parameter_count(a: dict[str, Any]) -> int:
-    """Two embedding tables, per block two norms and six matrices, a final norm, the head."""
-    v, b, e, layers = a["vocab_size"], a["block_size"], a["n_embd"], a["n_layer"]
-    per_block = 2 * e + 4 * e * e + 2 * (4 * e) * e  # norms, q k v out, the 4x feed-forward
-    return int(v * e + b * e + layers * per_block + e + e * v)
-
-
 @functools.cache
 def _table() -> dict[str, Architecture]:
     # GPT is imported here, not at the top: importing nn must not import nn.models.gpt,
     # so that `python -m nn.models.gpt` runs that file only once.
-    from .models.gpt import GPT
+    from .models.gpt import GPT, _parameter_count
 
     rows = [
         Architecture(
@@ -131,7 +126,7 @@ def _table() -> dict[str, Architecture]:
                 "n_layer": m.n_layer,
                 "activation": m.activation,
             },
-            _gpt_parameter_count,
+            lambda a: _parameter_count(a["vocab_size"], a["block_size"], a["n_embd"], a["n_layer"]),
         ),
     ]
     return {row.cls.__name__: row for row in rows}
@@ -211,7 +206,7 @@ def check(
     if missing or unexpected:
         raise ValueError(
             f"the {kind} architecture must hold exactly {expected}; "
-            f"missing {missing}, unexpected {unexpected}"
+            f"missing {missing}, unexpected {_some(unexpected)}"
         )
     arguments: dict[str, Any] = {}
     for name, what in row.fields.items():
@@ -228,28 +223,36 @@ def check(
     return build, row.parameter_count(arguments)
 
 
+def _some(items: list[str]) -> str:
+    """Up to five of ``items``, each shortened, and how many more there are."""
+    shown = f"[{', '.join(checks.shown(item) for item in items[:5])}]"
+    return shown + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
 def _field(
     where: str, what: str, value: object, check_any: Callable[[object], tuple[Builder, int]]
 ) -> Any:
     """A checked field value, or ValueError naming the field and the kind expected."""
+    got = checks.shown(value)
     if what == "size":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{where} must be an integer >= 1, got {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 1 <= value <= checks.MAX_SIZE
+        ):
+            raise ValueError(f"{where} must be an integer from 1 to {checks.MAX_SIZE:,}, got {got}")
     elif what == "bool":
         if not isinstance(value, bool):
-            raise ValueError(f"{where} must be true or false, got {value!r}")
+            raise ValueError(f"{where} must be true or false, got {got}")
     elif what == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{where} must be a number, got {value!r}")
-        try:
-            return float(value)
-        except OverflowError:  # an integer beyond float range
-            raise ValueError(f"{where} must be a finite number, got {value!r}") from None
+        if not checks.is_finite_real(value):  # JSON has no NaN or inf, but a huge int
+            raise ValueError(f"{where} must be a finite number, got {got}")
+        return float(value)  # type: ignore[arg-type]
     elif what == "name":
         if not isinstance(value, str):
-            raise ValueError(f"{where} must be a string, got {value!r}")
+            raise ValueError(f"{where} must be a string, got {got}")
     else:  # "modules"
         if not isinstance(value, list):
-            raise ValueError(f"{where} must be an array of architectures, got {value!r}")
+            raise ValueError(f"{where} must be an array of architectures, got {got}")
         return [check_any(item) for item in value]
     return value

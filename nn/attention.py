@@ -1,15 +1,19 @@
-"""``CausalSelfAttention`` over a growing list of positions, and the ``KVCache`` it extends."""
+"""``CausalSelfAttention`` over a growing list of positions, and the ``KVCache`` it extends.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``, each naming the class and the parameter).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
-from autograd import Scalar, Value, dot
+from autograd import Scalar, Value, checks, dot
 
-from ._checks import Seed, check_bool, check_int, check_sequence, make_rng
 from .functional import softmax
-from .linear import Linear
+from .layers import Seed, _rng
+from .linear import Linear, _refuse_entries, _vector
 from .module import Module
 
 __all__ = ["CausalSelfAttention", "KVCache"]
@@ -93,15 +97,20 @@ class CausalSelfAttention(Module):
         seed: Seed = None,
     ) -> None:
         where = "CausalSelfAttention"
-        self.n_embd = check_int(where, "n_embd", n_embd)
-        self.n_head = check_int(where, "n_head", n_head)
+        self.n_embd = checks.size(where, "n_embd", n_embd)
+        self.n_head = checks.size(where, "n_head", n_head)
         if self.n_embd % self.n_head:
             raise ValueError(
                 f"{where}: n_embd must be a multiple of n_head, got {self.n_embd} and {self.n_head}"
             )
-        check_bool(where, "bias", bias)
+        bias = checks.flag(where, "bias", bias)
+        checks.size(
+            where, "4 * n_embd * (n_embd + 1) parameters", 4 * self.n_embd * (self.n_embd + 1)
+        )
+        if std is not None:
+            checks.real(where, "std", std, above=0)
         self.head_dim = self.n_embd // self.n_head
-        rng = make_rng(where, seed)
+        rng = _rng(where, seed)
         self.q_proj = Linear(self.n_embd, self.n_embd, bias, std=std, seed=rng)
         self.k_proj = Linear(self.n_embd, self.n_embd, bias, std=std, seed=rng)
         self.v_proj = Linear(self.n_embd, self.n_embd, bias, std=std, seed=rng)
@@ -121,7 +130,9 @@ class CausalSelfAttention(Module):
             One list of ``n_embd`` Values per vector in ``xs``.
 
         Raises:
-            TypeError: if ``xs`` is not a sequence or ``cache`` not a KVCache.
+            TypeError: if ``xs`` is not a sequence of sequences, an entry is not a
+                Value or a real number (naming it, as ``xs[2][0]``), or ``cache``
+                is not a KVCache.
             ValueError: if a vector does not hold ``n_embd`` items.
 
         Example:
@@ -134,8 +145,12 @@ class CausalSelfAttention(Module):
             True
         """
         where = "CausalSelfAttention"
-        for i, x in enumerate(check_sequence(where, "xs", xs)):
-            check_sequence(where, f"xs[{i}]", x, self.n_embd)  # all checked before the cache grows
+        # Everything is checked before the cache grows.
+        for i, x in enumerate(checks.sequence(where, "xs", xs, what="a sequence of vectors")):
+            for item in _vector(where, f"xs[{i}]", x, self.n_embd):
+                if not isinstance(item, (Value, float)):
+                    _refuse_entries(where, f"xs[{i}]", x)
+                    break
         if cache is None:
             cache = KVCache()
         elif not isinstance(cache, KVCache):

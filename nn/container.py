@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from autograd import checks
+
 from .module import Module
 
 __all__ = ["Sequential"]
@@ -32,10 +34,7 @@ class Sequential(Module):
 
     def __init__(self, *modules: Module) -> None:
         for index, module in enumerate(modules):
-            if not isinstance(module, Module):
-                raise TypeError(
-                    f"Sequential: argument {index} must be a Module, got {type(module).__name__}"
-                )
+            checks.instance("Sequential", f"modules[{index}]", module, Module, "a Module")
             setattr(self, str(index), module)  # named "0", "1", ... as in PyTorch
         self._modules = modules
 

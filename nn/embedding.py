@@ -1,10 +1,15 @@
-"""``Embedding``: a table of learnable vectors, one row per index (a token or a position)."""
+"""``Embedding``: a table of learnable vectors, one row per index (a token or a position).
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``, each naming the class and the parameter); the sizes
+and their product may not exceed ``autograd.checks.MAX_SIZE``.
+"""
 
 from __future__ import annotations
 
-from autograd import Value
+from autograd import Value, checks
 
-from ._checks import Seed, check_int, check_positive, check_token, make_rng
+from .layers import Seed, _rng
 from .module import Module
 
 __all__ = ["Embedding"]
@@ -42,10 +47,15 @@ class Embedding(Module):
         seed: Seed = None,
     ) -> None:
         where = "Embedding"
-        self.num_embeddings = check_int(where, "num_embeddings", num_embeddings)
-        self.embedding_dim = check_int(where, "embedding_dim", embedding_dim)
-        sigma = check_positive(where, "std", std)
-        rng = make_rng(where, seed)
+        self.num_embeddings = checks.size(where, "num_embeddings", num_embeddings)
+        self.embedding_dim = checks.size(where, "embedding_dim", embedding_dim)
+        checks.size(
+            where,
+            "num_embeddings * embedding_dim parameters",
+            self.num_embeddings * self.embedding_dim,
+        )
+        sigma = checks.real(where, "std", std, above=0)
+        rng = _rng(where, seed)
         self.weight = [
             [Value(rng.gauss(0.0, sigma)) for _ in range(self.embedding_dim)]
             for _ in range(self.num_embeddings)
@@ -68,7 +78,12 @@ class Embedding(Module):
             >>> len(Embedding(5, 4, seed=0)(3))
             4
         """
-        return list(self.weight[check_token("Embedding", "index", index, self.num_embeddings)])
+        n = self.num_embeddings
+        if type(index) is not int or not 0 <= index < n:  # the checks, off the hot path
+            index = checks.integer(
+                "Embedding", "index", index, minimum=0, maximum=n - 1, why=f" for {n} rows"
+            )
+        return list(self.weight[index])
 
     def extra_repr(self) -> str:
         """The table's size, for ``repr``."""

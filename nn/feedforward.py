@@ -1,13 +1,17 @@
-"""``FeedForward``: a transformer's per-position two-layer network, with a selectable activation."""
+"""``FeedForward``: a transformer's per-position two-layer network, with a selectable activation.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``, each naming the class and the parameter).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from autograd import Scalar, Value
+from autograd import Scalar, Value, checks
 
-from ._checks import Seed, check_choice, check_int, make_rng
-from .linear import Linear
+from .layers import Seed, _rng
+from .linear import Linear, _refuse_entries, _vector
 from .module import Module
 
 __all__ = ["ACTIVATIONS", "FeedForward"]
@@ -65,12 +69,20 @@ class FeedForward(Module):
         seed: Seed = None,
     ) -> None:
         where = "FeedForward"
-        self.n_embd = check_int(where, "n_embd", n_embd)
+        self.n_embd = checks.size(where, "n_embd", n_embd)
         self.hidden_dim = (
-            4 * self.n_embd if hidden_dim is None else check_int(where, "hidden_dim", hidden_dim)
+            4 * self.n_embd if hidden_dim is None else checks.size(where, "hidden_dim", hidden_dim)
         )
-        self.activation = check_choice(where, "activation", activation, list(ACTIVATIONS))
-        rng = make_rng(where, seed)
+        self.activation = checks.choice(where, "activation", activation, list(ACTIVATIONS))
+        bias = checks.flag(where, "bias", bias)
+        checks.size(
+            where,
+            "(n_embd + 1) * hidden_dim parameters of fc1",
+            (self.n_embd + 1) * self.hidden_dim,
+        )
+        if std is not None:
+            checks.real(where, "std", std, above=0)
+        rng = _rng(where, seed)
         self.fc1 = Linear(self.n_embd, self.hidden_dim, bias, std=std, seed=rng)
         self.fc2 = Linear(self.hidden_dim, self.n_embd, bias, std=std, seed=rng)
         self._act = ACTIVATIONS[self.activation]
@@ -84,12 +96,23 @@ class FeedForward(Module):
         Returns:
             A list of ``n_embd`` Values.
 
+        Raises:
+            TypeError: if ``x`` is not a sequence, or an entry is not a Value or a
+                real number (naming it, as ``x[1]``).
+            ValueError: if ``x`` does not hold ``n_embd`` items.
+
         Example:
             >>> len(FeedForward(4, seed=0)([0.1, 0.2, 0.3, 0.4]))
             4
         """
+        _vector("FeedForward", "x", x, self.n_embd)
+        try:
+            hidden = self.fc1(x)
+        except (TypeError, ValueError):
+            _refuse_entries("FeedForward", "x", x)
+            raise
         act = self._act
-        out: list[Value] = self.fc2([act(h) for h in self.fc1(x)])
+        out: list[Value] = self.fc2([act(h) for h in hidden])
         return out
 
     def extra_repr(self) -> str:

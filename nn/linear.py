@@ -1,16 +1,46 @@
-"""``Linear``: an affine map ``y = W x + b`` with one ``dot`` node per output."""
+"""``Linear``: an affine map ``y = W x + b`` with one ``dot`` node per output.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``, each naming the class and the parameter); sizes and
+the layer's parameter count may not exceed ``autograd.checks.MAX_SIZE``.
+"""
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
-from autograd import Scalar, Value, dot
+from autograd import Scalar, Value, checks, dot
 
-from ._checks import Seed, check_bool, check_int, check_positive, check_sequence, make_rng
+from .layers import Seed, _rng
 from .module import Module
 
 __all__ = ["Linear"]
+
+
+def _vector(where: str, name: str, x: object, n: int) -> Sequence[Scalar]:
+    """``x`` if it is a sequence of ``n`` items (the ops check the items themselves)."""
+    items = checks.sequence(where, name, x, what=f"a sequence of {n} numbers or Values")
+    if len(items) != n:
+        raise ValueError(f"{where}: {name} must have {n} items, got {len(items)}")
+    return items
+
+
+def _refuse_entries(where: str, name: str, x: Sequence[object]) -> None:
+    """Raise naming the first entry of ``x`` that is not a Value or a real number a float holds.
+
+    Called when an op has refused ``x``, so that the error names the module and
+    ``name[i]`` rather than the op: the checks cost nothing on the normal path.
+    """
+    for i, item in enumerate(x):
+        if isinstance(item, (Value, float)):
+            continue
+        checks.scalar(where, f"{name}[{i}]", item, Value)
+        if isinstance(item, numbers.Integral) and not checks.is_finite_real(item):
+            raise ValueError(
+                f"{where}: {name}[{i}] must be a number a float can hold, got {checks.shown(item)}"
+            )
 
 
 class Linear(Module):
@@ -51,11 +81,19 @@ class Linear(Module):
         seed: Seed = None,
     ) -> None:
         where = "Linear"
-        self.in_features = check_int(where, "in_features", in_features)
-        self.out_features = check_int(where, "out_features", out_features)
-        check_bool(where, "bias", bias)
-        rng = make_rng(where, seed)
-        if std is None:
+        self.in_features = checks.size(where, "in_features", in_features)
+        self.out_features = checks.size(where, "out_features", out_features)
+        bias = checks.flag(where, "bias", bias)
+        checks.size(
+            where,
+            "(in_features + 1) * out_features parameters"
+            if bias
+            else "in_features * out_features parameters",
+            (self.in_features + bias) * self.out_features,
+        )
+        sigma = None if std is None else checks.real(where, "std", std, above=0)
+        rng = _rng(where, seed)
+        if sigma is None:
             bound = 1.0 / math.sqrt(self.in_features)
             self.weight = [
                 [Value(rng.uniform(-bound, bound)) for _ in range(self.in_features)]
@@ -63,7 +101,6 @@ class Linear(Module):
             ]
             biases = [rng.uniform(-bound, bound) for _ in range(self.out_features)]
         else:
-            sigma = check_positive(where, "std", std)
             self.weight = [
                 [Value(rng.gauss(0.0, sigma)) for _ in range(self.in_features)]
                 for _ in range(self.out_features)
@@ -81,18 +118,23 @@ class Linear(Module):
             A list of ``out_features`` Values, each one ``dot`` node.
 
         Raises:
-            TypeError: if ``x`` is not a sequence.
+            TypeError: if ``x`` is not a sequence, or an entry is not a Value or a
+                real number (naming it, as ``x[1]``).
             ValueError: if ``x`` does not hold ``in_features`` items.
 
         Example:
             >>> [y.op for y in Linear(3, 2, seed=0)([1.0, 2.0, 3.0])]
             ['dot', 'dot']
         """
-        check_sequence("Linear", "x", x, self.in_features)
-        if self.bias is None:
-            return [dot(row, x) for row in self.weight]
-        inputs = [*x, 1.0]
-        return [dot([*row, b], inputs) for row, b in zip(self.weight, self.bias)]
+        _vector("Linear", "x", x, self.in_features)
+        try:
+            if self.bias is None:
+                return [dot(row, x) for row in self.weight]
+            inputs = [*x, 1.0]
+            return [dot([*row, b], inputs) for row, b in zip(self.weight, self.bias)]
+        except (TypeError, OverflowError):
+            _refuse_entries("Linear", "x", x)
+            raise
 
     def extra_repr(self) -> str:
         """The sizes and whether there is a bias, for ``repr``."""

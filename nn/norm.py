@@ -1,13 +1,17 @@
-"""``RMSNorm`` and ``LayerNorm``: rescale one vector to a standard size, with a learnable gain."""
+"""``RMSNorm`` and ``LayerNorm``: rescale one vector to a standard size, with a learnable gain.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``, each naming the class and the parameter).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import autograd
-from autograd import Scalar, Value
+from autograd import Scalar, Value, checks
 
-from ._checks import check_int, check_positive, check_sequence
+from .linear import _refuse_entries, _vector
 from .module import Module
 
 __all__ = ["LayerNorm", "RMSNorm"]
@@ -38,8 +42,8 @@ class RMSNorm(Module):
     """
 
     def __init__(self, dim: int, eps: float = 1e-5) -> None:
-        self.dim = check_int("RMSNorm", "dim", dim)
-        self.eps = check_positive("RMSNorm", "eps", eps)
+        self.dim = checks.size("RMSNorm", "dim", dim)
+        self.eps = checks.real("RMSNorm", "eps", eps, above=0)
         self.weight = [Value(1.0) for _ in range(self.dim)]
 
     def forward(self, x: Sequence[Scalar]) -> list[Value]:
@@ -52,15 +56,20 @@ class RMSNorm(Module):
             A list of ``dim`` Values.
 
         Raises:
-            TypeError: if ``x`` is not a sequence.
+            TypeError: if ``x`` is not a sequence, or an entry is not a Value or a
+                real number (naming it, as ``x[1]``).
             ValueError: if ``x`` does not hold ``dim`` items.
 
         Example:
             >>> [y.data for y in RMSNorm(1, eps=1.0)([0.0])]
             [0.0]
         """
-        check_sequence("RMSNorm", "x", x, self.dim)
-        inv_rms = (autograd.dot(x, x) / self.dim + self.eps) ** -0.5
+        _vector("RMSNorm", "x", x, self.dim)
+        try:
+            inv_rms = (autograd.dot(x, x) / self.dim + self.eps) ** -0.5
+        except (TypeError, OverflowError):
+            _refuse_entries("RMSNorm", "x", x)
+            raise
         return [w * (xi * inv_rms) for w, xi in zip(self.weight, x)]
 
     def extra_repr(self) -> str:
@@ -95,8 +104,8 @@ class LayerNorm(Module):
     """
 
     def __init__(self, dim: int, eps: float = 1e-5) -> None:
-        self.dim = check_int("LayerNorm", "dim", dim)
-        self.eps = check_positive("LayerNorm", "eps", eps)
+        self.dim = checks.size("LayerNorm", "dim", dim)
+        self.eps = checks.real("LayerNorm", "eps", eps, above=0)
         self.weight = [Value(1.0) for _ in range(self.dim)]
         self.bias = [Value(0.0) for _ in range(self.dim)]
 
@@ -110,15 +119,20 @@ class LayerNorm(Module):
             A list of ``dim`` Values.
 
         Raises:
-            TypeError: if ``x`` is not a sequence.
+            TypeError: if ``x`` is not a sequence, or an entry is not a Value or a
+                real number (naming it, as ``x[1]``).
             ValueError: if ``x`` does not hold ``dim`` items.
 
         Example:
             >>> [y.data for y in LayerNorm(3)([5.0, 5.0, 5.0])]  # nothing left after centring
             [0.0, 0.0, 0.0]
         """
-        check_sequence("LayerNorm", "x", x, self.dim)
-        mean = autograd.sum(x) / self.dim
+        _vector("LayerNorm", "x", x, self.dim)
+        try:
+            mean = autograd.sum(x) / self.dim
+        except (TypeError, OverflowError):
+            _refuse_entries("LayerNorm", "x", x)
+            raise
         centred = [xi - mean for xi in x]
         inv_std = (autograd.dot(centred, centred) / self.dim + self.eps) ** -0.5
         return [w * (c * inv_std) + b for w, c, b in zip(self.weight, centred, self.bias)]

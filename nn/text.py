@@ -1,11 +1,16 @@
-"""Text for language models: first names shipped with the package, and a character tokenizer."""
+"""Text for language models: first names shipped with the package, and a character tokenizer.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``, each naming the method and the parameter).
+"""
 
 from __future__ import annotations
 
 import functools
-import numbers
 from collections.abc import Iterable
 from importlib import resources
+
+from autograd import checks
 
 __all__ = ["CharTokenizer", "names"]
 
@@ -50,7 +55,8 @@ class CharTokenizer:
             character in all).
 
     Raises:
-        TypeError: if an item of ``texts`` is not a str.
+        TypeError: if ``texts`` is a str (not an iterable of them) or not
+            iterable, or an item of it is not a str.
         ValueError: if there are no characters at all.
 
     Example:
@@ -63,15 +69,10 @@ class CharTokenizer:
 
     def __init__(self, texts: Iterable[str]) -> None:
         where = "CharTokenizer"
-        if isinstance(texts, (bytes, bytearray)) or not isinstance(texts, Iterable):
-            raise TypeError(
-                f"{where}: texts must be an iterable of str, got {type(texts).__name__}"
-            )
+        items = checks.iterable(where, "texts", texts, what="an iterable of str")
         seen: set[str] = set()
-        for index, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"{where}: texts[{index}] must be a str, got {type(text).__name__}")
-            seen.update(text)
+        for index, text in enumerate(items):
+            seen.update(checks.instance(where, f"texts[{index}]", text, str, "a str"))
         if not seen:
             raise ValueError(f"{where}: texts hold no characters to make a vocabulary from")
         #: The vocabulary's characters, sorted; a character's id is its index here.
@@ -99,15 +100,14 @@ class CharTokenizer:
             >>> CharTokenizer(["abc"]).encode("cab")
             [2, 0, 1]
         """
-        if not isinstance(text, str):
-            raise TypeError(f"CharTokenizer.encode: text must be a str, got {type(text).__name__}")
+        checks.instance("CharTokenizer.encode", "text", text, str, "a str")
         try:
             return [self._ids[c] for c in text]
         except KeyError as error:
             c = error.args[0]
             raise ValueError(
-                f"CharTokenizer.encode: character {c!r} at index {text.index(c)} "
-                f"is not in the vocabulary {self.chars!r}"
+                f"CharTokenizer.encode: text holds the character {c!r} at index "
+                f"{text.index(c)}, which is not in the vocabulary {checks.shown(self.chars)}"
             ) from None
 
     def decode(self, ids: Iterable[int]) -> str:
@@ -129,16 +129,10 @@ class CharTokenizer:
             'bba'
         """
         where = "CharTokenizer.decode"
-        if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
-            raise TypeError(f"{where}: ids must be an iterable of ints, got {type(ids).__name__}")
+        top, why = self.vocab_size - 1, f" for vocab_size {self.vocab_size}"
         out: list[str] = []
-        for index, i in enumerate(ids):
-            if isinstance(i, bool) or not isinstance(i, numbers.Integral):
-                raise TypeError(f"{where}: ids[{index}] must be an int, got {type(i).__name__}")
-            if not 0 <= int(i) < self.vocab_size:
-                raise ValueError(
-                    f"{where}: ids[{index}] must be in [0, {self.vocab_size}), got {int(i)}"
-                )
+        for index, i in enumerate(checks.iterable(where, "ids", ids, what="an iterable of ints")):
+            i = checks.integer(where, f"ids[{index}]", i, minimum=0, maximum=top, why=why)
             if i != self.bos:
                 out.append(self.chars[i])
         return "".join(out)

@@ -106,9 +106,12 @@ class TestCheck:
         [
             ({"type": "Linear", "in_features": 2, "out_features": 1}, r"missing \['bias'\]"),
             ({"type": "RMSNorm", "dim": 2, "eps": 1e-5, "x": 1}, r"unexpected \['x'\]"),
-            ({"type": "RMSNorm", "dim": 0, "eps": 1e-5}, "'dim' must be an integer >= 1"),
+            (
+                {"type": "RMSNorm", "dim": 0, "eps": 1e-5},
+                "'dim' must be an integer from 1 to 10,000,000, got 0",
+            ),
             ({"type": "RMSNorm", "dim": True, "eps": 1e-5}, "'dim' must be an integer"),
-            ({"type": "RMSNorm", "dim": 2, "eps": "1"}, "'eps' must be a number"),
+            ({"type": "RMSNorm", "dim": 2, "eps": "1"}, "'eps' must be a finite number, got '1'"),
             ({"type": "RMSNorm", "dim": 2, "eps": 10**400}, "'eps' must be a finite number"),
             (
                 {"type": "Linear", "in_features": 2, "out_features": 1, "bias": 1},

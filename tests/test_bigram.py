@@ -38,7 +38,12 @@ class TestBigramLoss:
         ("args", "kwargs", "error", "match"),
         [
             (([[0, 1]], [[0]], 2), {}, ValueError, "test holds no pair"),
-            (([[0, 2]], [[0, 1]], 2), {}, ValueError, r"train\[0\]\[1\] must be in \[0, 2\)"),
+            (
+                ([[0, 2]], [[0, 1]], 2),
+                {},
+                ValueError,
+                r"train\[0\]\[1\] must be <= 1 for vocab_size 2",
+            ),
             (([[0, 1]], [[0, 1.0]], 2), {}, TypeError, r"test\[0\]\[1\] must be an int"),
             (([[0, 1]], [[0, 1]], 2), {"smoothing": 0.0}, ValueError, "smoothing"),
             (([[0, 1]], [[0, 1]], 0), {}, ValueError, "vocab_size"),

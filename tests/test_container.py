@@ -55,6 +55,6 @@ class TestSequential:
     def test_not_a_module(self) -> None:
         """An argument that is not a Module is a TypeError naming its position."""
         with pytest.raises(
-            TypeError, match="Sequential: argument 1 must be a Module, got function"
+            TypeError, match=r"Sequential: modules\[1\] must be a Module, got function"
         ):
             Sequential(Double(), lambda x: x)  # type: ignore[arg-type]

@@ -220,7 +220,7 @@ class TestErrors:
         ("tokens", "error", "match"),
         [
             ([], ValueError, "at least one token"),
-            ([5], ValueError, r"tokens\[0\] must be in \[0, 5\)"),
+            ([5], ValueError, r"tokens\[0\] must be <= 4 for vocab_size 5, got 5"),
             ([0, -1], ValueError, r"tokens\[1\]"),
             ([True], TypeError, r"tokens\[0\] must be an int"),
             ("ab", TypeError, "tokens must be a sequence"),
@@ -337,7 +337,7 @@ class TestTraining:
             ([], ValueError, "seqs is empty"),
             ([[4]], ValueError, r"seqs\[0\] must hold 2 to block_size \+ 1 = 7 tokens, got 1"),
             ([[4] * 8], ValueError, "got 8"),
-            ([[4, 9]], ValueError, r"seqs\[0\]\[1\] must be in"),
+            ([[4, 9]], ValueError, r"seqs\[0\]\[1\] must be <= 4 for vocab_size 5"),
         ],
     )
     def test_bad_sequences(self, seqs: object, error: type[Exception], match: str) -> None:

@@ -70,14 +70,17 @@ class TestCharTokenizer:
 
     def test_unknown_character(self) -> None:
         """Encoding a character outside the vocabulary names it and its index."""
-        with pytest.raises(ValueError, match="character 'z' at index 1 is not in the vocabulary"):
+        with pytest.raises(
+            ValueError,
+            match="text holds the character 'z' at index 1, which is not in the vocabulary",
+        ):
             CharTokenizer(["abc"]).encode("az")
 
     @pytest.mark.parametrize(
         ("ids", "error", "match"),
         [
-            ([0, 4], ValueError, r"ids\[1\] must be in \[0, 4\), got 4"),
-            ([-1], ValueError, r"ids\[0\] must be in"),
+            ([0, 4], ValueError, r"ids\[1\] must be <= 3 for vocab_size 4, got 4"),
+            ([-1], ValueError, r"ids\[0\] must be >= 0"),
             ([1.0], TypeError, r"ids\[0\] must be an int, got float"),
             ([True], TypeError, r"ids\[0\] must be an int, got bool"),
             ("ab", TypeError, "ids must be an iterable of ints"),

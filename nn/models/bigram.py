@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from .._checks import check_int, check_positive, check_sequence, check_token
+from autograd import checks
 
 __all__ = ["bigram_loss"]
 
@@ -14,10 +14,13 @@ __all__ = ["bigram_loss"]
 def _pairs(where: str, name: str, seqs: object, vocab_size: int) -> list[tuple[int, int]]:
     """Every (token, next token) pair of every sequence, with each id checked."""
     pairs: list[tuple[int, int]] = []
-    for i, seq in enumerate(check_sequence(where, name, seqs)):
+    top = vocab_size - 1
+    why = f" for vocab_size {vocab_size}"
+    for i, seq in enumerate(checks.sequence(where, name, seqs, what="a sequence of sequences")):
+        items = checks.sequence(where, f"{name}[{i}]", seq, what="a sequence of token ids")
         ids = [
-            check_token(where, f"{name}[{i}][{j}]", t, vocab_size)
-            for j, t in enumerate(check_sequence(where, f"{name}[{i}]", seq))
+            checks.integer(where, f"{name}[{i}][{j}]", t, minimum=0, maximum=top, why=why)
+            for j, t in enumerate(items)
         ]
         pairs.extend(itertools.pairwise(ids))
     return pairs
@@ -64,8 +67,9 @@ def bigram_loss(
         0.405465
     """
     where = "bigram_loss"
-    vocab_size = check_int(where, "vocab_size", vocab_size)
-    alpha = check_positive(where, "smoothing", smoothing)
+    vocab_size = checks.size(where, "vocab_size", vocab_size)
+    checks.size(where, "vocab_size ** 2 pair counts", vocab_size * vocab_size)
+    alpha = checks.real(where, "smoothing", smoothing, above=0)
     counts = [[0] * vocab_size for _ in range(vocab_size)]
     for a, b in _pairs(where, "train", train, vocab_size):
         counts[a][b] += 1

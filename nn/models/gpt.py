@@ -11,6 +11,10 @@ comes next::
 
 Run ``python -m nn.models.gpt`` to train one on :func:`nn.data.names` and print
 names it makes up; ``--help`` lists the options.
+
+Arguments are checked with :mod:`autograd.checks` (a wrong type is a ``TypeError``,
+a wrong value a ``ValueError``, each naming the function and the parameter); a
+model's parameter count may not exceed ``autograd.checks.MAX_SIZE``.
 """
 
 from __future__ import annotations
@@ -21,20 +25,12 @@ import random
 import time
 from collections.abc import Sequence
 
-from autograd import Scalar, Value, no_grad
+from autograd import Scalar, Value, checks, no_grad
 
-from .._checks import (
-    Seed,
-    check_choice,
-    check_int,
-    check_positive,
-    check_sequence,
-    check_token,
-    make_rng,
-)
 from ..attention import CausalSelfAttention, KVCache
 from ..embedding import Embedding
 from ..feedforward import ACTIVATIONS, FeedForward
+from ..layers import Seed, _rng
 from ..linear import Linear
 from ..losses import cross_entropy
 from ..module import Module
@@ -43,7 +39,15 @@ from ..optim import Adam, LambdaLR
 from ..text import CharTokenizer, names
 from .bigram import bigram_loss
 
-__all__ = ["GPT", "INIT_STD", "Block", "evaluate", "main", "sequences", "train"]
+__all__ = [
+    "GPT",
+    "INIT_STD",
+    "Block",
+    "evaluate",
+    "main",
+    "sequences",
+    "train",
+]
 
 #: The standard deviation of every weight matrix at initialisation (the norms' gains start at 1).
 INIT_STD = 0.08
@@ -52,6 +56,38 @@ INIT_STD = 0.08
 def _add(x: Sequence[Scalar], y: Sequence[Value]) -> list[Value]:
     """Two vectors added entry by entry: a residual connection."""
     return [a + b for a, b in zip(x, y)]
+
+
+def _parameter_count(vocab_size: int, block_size: int, n_embd: int, n_layer: int) -> int:
+    """How many parameters a :class:`GPT` of these sizes has, computed without building it.
+
+    Two embedding tables, per block two norms and six ``n_embd``-square matrices'
+    worth of weights (q, k, v, out, and the 4x feed-forward's two), a final norm
+    and the head: ``V e + B e + L (2 e + 12 e^2) + e + e V``.
+
+    Args:
+        vocab_size: ``V``.
+        block_size: ``B``.
+        n_embd: ``e``.
+        n_layer: ``L``.
+
+    Returns:
+        The count.
+
+    Example:
+        >>> _parameter_count(27, 16, 16, 1)  # microgpt's model
+        4240
+    """
+    v, b, e = vocab_size, block_size, n_embd
+    return v * e + b * e + n_layer * (2 * e + 12 * e * e) + e + e * v
+
+
+def _check_shape(where: str, n_embd: object, n_head: object) -> tuple[int, int]:
+    """``n_embd`` and ``n_head`` as sizes, the first a multiple of the second."""
+    e, h = checks.size(where, "n_embd", n_embd), checks.size(where, "n_head", n_head)
+    if e % h:
+        raise ValueError(f"{where}: n_embd must be a multiple of n_head, got {e} and {h}")
+    return e, h
 
 
 class Block(Module):
@@ -76,7 +112,10 @@ class Block(Module):
     """
 
     def __init__(self, n_embd: int, n_head: int, activation: str, *, seed: Seed = None) -> None:
-        rng = make_rng("Block", seed)
+        where = "Block"
+        n_embd, n_head = _check_shape(where, n_embd, n_head)
+        checks.choice(where, "activation", activation, list(ACTIVATIONS))
+        rng = _rng(where, seed)
         self.norm1 = RMSNorm(n_embd)
         self.attn = CausalSelfAttention(n_embd, n_head, bias=False, std=INIT_STD, seed=rng)
         self.norm2 = RMSNorm(n_embd)
@@ -159,17 +198,14 @@ class GPT(Module):
         seed: Seed = None,
     ) -> None:
         where = "GPT"
-        self.vocab_size = check_int(where, "vocab_size", vocab_size)
-        self.block_size = check_int(where, "block_size", block_size)
-        self.n_embd = check_int(where, "n_embd", n_embd)
-        self.n_head = check_int(where, "n_head", n_head)
-        self.n_layer = check_int(where, "n_layer", n_layer)
-        if self.n_embd % self.n_head:
-            raise ValueError(
-                f"{where}: n_embd must be a multiple of n_head, got {self.n_embd} and {self.n_head}"
-            )
-        self.activation = check_choice(where, "activation", activation, list(ACTIVATIONS))
-        self.rng = make_rng(where, seed)
+        self.vocab_size = checks.size(where, "vocab_size", vocab_size)
+        self.block_size = checks.size(where, "block_size", block_size)
+        self.n_embd, self.n_head = _check_shape(where, n_embd, n_head)
+        self.n_layer = checks.size(where, "n_layer", n_layer)
+        count = _parameter_count(self.vocab_size, self.block_size, self.n_embd, self.n_layer)
+        checks.size(where, "the number of parameters", count)
+        self.activation = checks.choice(where, "activation", activation, list(ACTIVATIONS))
+        self.rng = _rng(where, seed)
         self.wte = Embedding(self.vocab_size, self.n_embd, std=INIT_STD, seed=self.rng)
         self.wpe = Embedding(self.block_size, self.n_embd, std=INIT_STD, seed=self.rng)
         self.blocks = [
@@ -281,16 +317,16 @@ class GPT(Module):
         """
         where = "GPT.generate"
         prompt = self._check_tokens(where, "prompt", prompt)
-        n = check_int(where, "n", n, 0)
-        temperature = check_positive(where, "temperature", temperature)
+        n = checks.size(where, "n", n, minimum=0)
+        temperature = checks.real(where, "temperature", temperature, above=0)
         if stop is not None:
-            stop = check_token(where, "stop", stop, self.vocab_size)
+            stop = self._check_token(where, "stop", stop)
         if len(prompt) + n - 1 > self.block_size:
             raise ValueError(
                 f"{where}: a prompt of {len(prompt)} tokens and {n} new ones need "
                 f"{len(prompt) + n - 1} positions, more than block_size = {self.block_size}"
             )
-        rng = self.rng if seed is None else make_rng(where, seed)
+        rng = self.rng if seed is None else _rng(where, seed)
         sampled: list[int] = []
         if n == 0:
             return sampled
@@ -309,10 +345,20 @@ class GPT(Module):
 
     def _check_tokens(self, where: str, name: str, tokens: object) -> list[int]:
         """``tokens`` as a non-empty list of ids in ``[0, vocab_size)``."""
-        items = check_sequence(where, name, tokens)
+        items = checks.sequence(where, name, tokens, what="a sequence of token ids")
         if not items:
             raise ValueError(f"{where}: {name} must hold at least one token id")
-        return [check_token(where, f"{name}[{i}]", t, self.vocab_size) for i, t in enumerate(items)]
+        v = self.vocab_size
+        if all(type(t) is int and 0 <= t < v for t in items):  # the common case, quickly
+            return list(items)
+        return [self._check_token(where, f"{name}[{i}]", t) for i, t in enumerate(items)]
+
+    def _check_token(self, where: str, name: str, token: object) -> int:
+        """``token`` as an id in ``[0, vocab_size)``."""
+        v = self.vocab_size
+        return checks.integer(
+            where, name, token, minimum=0, maximum=v - 1, why=f" for vocab_size {v}"
+        )
 
     def _check_cache(self, where: str, cache: object) -> None:
         if not isinstance(cache, list) or not all(isinstance(c, KVCache) for c in cache):
@@ -360,14 +406,29 @@ def sequences(docs: Sequence[str], tokenizer: CharTokenizer, block_size: int) ->
         >>> sequences(["cab"], tok, 16), sequences(["cab"], tok, 2)
         ([[3, 2, 0, 1, 3]], [[3, 2, 0]])
     """
-    block_size = check_int("sequences", "block_size", block_size)
+    where = "sequences"
+    texts = checks.sequence(where, "docs", docs, what="a sequence of str")
+    checks.instance(where, "tokenizer", tokenizer, CharTokenizer, "a CharTokenizer")
+    block_size = checks.size(where, "block_size", block_size)
     bos = tokenizer.bos
-    return [[bos, *tokenizer.encode(doc), bos][: block_size + 1] for doc in docs]
+    out = []
+    for i, doc in enumerate(texts):
+        checks.instance(where, f"docs[{i}]", doc, str, "a str")
+        try:
+            ids = tokenizer.encode(doc)
+        except ValueError as error:  # a character the tokenizer does not know
+            raise ValueError(f"{where}: docs[{i}]: {error}") from None
+        out.append([bos, *ids, bos][: block_size + 1])
+    return out
+
+
+def _check_model(where: str, model: object) -> GPT:
+    return checks.instance(where, "model", model, GPT, "a GPT")  # type: ignore[no-any-return]
 
 
 def _check_sequences(where: str, model: GPT, seqs: object) -> list[list[int]]:
     """``seqs`` as lists of token ids, each 2 to ``block_size + 1`` long."""
-    items = check_sequence(where, "seqs", seqs)
+    items = checks.sequence(where, "seqs", seqs, what="a sequence of token sequences")
     if not items:
         raise ValueError(f"{where}: seqs is empty")
     checked = []
@@ -417,9 +478,16 @@ def train(
         True
     """
     where = "train"
+    model = _check_model(where, model)
     checked = _check_sequences(where, model, seqs)
-    steps = check_int(where, "steps", steps)
-    optimizer = Adam(model.parameters(), lr=check_positive(where, "lr", lr), betas=betas)
+    steps = checks.size(where, "steps", steps)
+    lr = checks.real(where, "lr", lr, above=0)
+    pair = checks.sequence(where, "betas", betas, what="a (beta1, beta2) pair", length=2)
+    beta1, beta2 = (
+        checks.real(where, f"betas[{i}]", b, at_least=0, below=1) for i, b in enumerate(pair)
+    )
+    progress = checks.flag(where, "progress", progress)
+    optimizer = Adam(model.parameters(), lr=lr, betas=(beta1, beta2))
     scheduler = LambdaLR(optimizer, lambda step: 1.0 - step / steps)
     bar = None
     if progress:
@@ -463,9 +531,11 @@ def evaluate(model: GPT, seqs: Sequence[Sequence[int]]) -> float:
         >>> 1.0 < evaluate(model, [[2, 0, 1, 2]]) < 1.2  # near log 3 = 1.0986 before training
         True
     """
+    model = _check_model("evaluate", model)
+    checked = _check_sequences("evaluate", model, seqs)
     total, count = 0.0, 0
     with no_grad():
-        for seq in _check_sequences("evaluate", model, seqs):
+        for seq in checked:
             total += cross_entropy(model(seq[:-1]), seq[1:], reduction="sum").data
             count += len(seq) - 1
     return total / count
@@ -480,10 +550,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     and ``--samples`` new names.
 
     Args:
-        argv: the command-line arguments (None reads ``sys.argv``).
+        argv: the command-line arguments, a sequence of str (None reads ``sys.argv``).
 
     Returns:
         0, the exit status.
+
+    Raises:
+        TypeError: if ``argv`` is not a sequence of str. Bad options are argparse's
+            to report: it prints the usage and exits with status 2.
 
     Example:
         >>> main(["--steps", "2", "--samples", "0", "--quiet"])  # doctest: +ELLIPSIS
@@ -501,6 +575,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--temperature", type=float, default=0.5, help="sampling temperature (default 0.5)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    if argv is not None:
+        items = checks.sequence("main", "argv", argv, what="a sequence of str")
+        for i, item in enumerate(items):
+            checks.instance("main", f"argv[{i}]", item, str, "a str")
+        argv = list(items)
     args = parser.parse_args(argv)
 
     everyone = names()
