@@ -27,9 +27,8 @@ def _relu_squared(x: Value) -> Value:
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": Value.relu,
     "relu2": _relu_squared,
+    "gelu": Value.gelu,
 }
-if hasattr(Value, "gelu"):  # Value.gelu comes with the engine's next primitives
-    ACTIVATIONS["gelu"] = Value.gelu
 
 
 class FeedForward(Module):
@@ -41,7 +40,7 @@ class FeedForward(Module):
     - ``"relu"``: ``max(x, 0)``;
     - ``"relu2"``: squared ReLU, ``max(x, 0)^2``, with derivative ``2 max(x, 0)``;
     - ``"gelu"``: ``x * Phi(x) = (x/2)(1 + erf(x / sqrt 2))``, PyTorch's exact
-      GELU, available when :class:`~autograd.Value` has a ``gelu`` method.
+      GELU (:meth:`autograd.Value.gelu`).
 
     Args:
         n_embd: the size of the input and output vectors, >= 1.

@@ -113,7 +113,7 @@ class TestAgainstPyTorch:
 
 
 class TestGradients:
-    @pytest.mark.parametrize("activation", ["relu2", "relu"])
+    @pytest.mark.parametrize("activation", ["relu2", "relu", "gelu"])
     def test_parameter_gradients_match_finite_differences(self, activation: str) -> None:
         """backward() agrees with central differences for a sample of every kind of parameter."""
         model = GPT(5, block_size=6, n_embd=4, n_head=2, n_layer=2, activation=activation, seed=1)
