@@ -71,6 +71,13 @@ class CausalSelfAttention(Module):
     time it adds one position, so each step costs work proportional to the
     length so far rather than rebuilding every earlier position.
 
+    **The attention weights.** After each call, :attr:`last_attention` holds the
+    weights ``a_ts`` it computed, as plain floats (no graph is kept): one matrix
+    per head, one row per new position, one column per position of the cache, 0
+    for the positions after the row's (the causal mask). Each row sums to 1.
+    After a full pass over ``T`` positions each head's matrix is ``T x T`` and
+    lower triangular, ready for a heat map (``plt.imshow(attn.last_attention[h])``).
+
     Args:
         n_embd: the size of each position's vector, >= 1, a multiple of ``n_head``.
         n_head: the number of heads, >= 1.
@@ -110,6 +117,7 @@ class CausalSelfAttention(Module):
         if std is not None:
             checks.real(where, "std", std, above=0)
         self.head_dim = self.n_embd // self.n_head
+        self._attention: list[list[list[float]]] = [[] for _ in range(self.n_head)]
         rng = _rng(where, seed)
         self.q_proj = Linear(self.n_embd, self.n_embd, bias, std=std, seed=rng)
         self.k_proj = Linear(self.n_embd, self.n_embd, bias, std=std, seed=rng)
@@ -158,19 +166,48 @@ class CausalSelfAttention(Module):
         d = self.head_dim
         scale = 1.0 / math.sqrt(d)
         outputs = []
+        attention: list[list[list[float]]] = [[] for _ in range(self.n_head)]
         for x in xs:
             q = self.q_proj(x)
             cache.keys.append(self.k_proj(x))
             cache.values.append(self.v_proj(x))
             heads: list[Value] = []
-            for start in range(0, self.n_embd, d):
+            for h, start in enumerate(range(0, self.n_embd, d)):
                 q_h = q[start : start + d]
                 scores = [dot(q_h, k[start : start + d]) * scale for k in cache.keys]
                 weights = softmax(scores)
+                attention[h].append([w.data if isinstance(w, Value) else w for w in weights])
                 for j in range(start, start + d):
                     heads.append(dot(weights, [v[j] for v in cache.values]))
             outputs.append(self.out_proj(heads))
+        width = len(cache)
+        for rows in attention:  # zeros for the positions each row could not see
+            for row in rows:
+                row.extend([0.0] * (width - len(row)))
+        self._attention = attention
         return outputs
+
+    @property
+    def last_attention(self) -> list[list[list[float]]]:
+        """The attention weights of the last call: ``[head][new position][position]``, floats.
+
+        Row ``t`` of head ``h`` holds ``a_ts`` for every position ``s`` of the
+        cache after the call (the earlier positions, then the new ones), with 0
+        for the positions after ``t``; it sums to 1. Before any call each head has
+        no rows. They are copied as floats while the call computes them (well under
+        1% of its time), so they keep no graph alive and are no parameters.
+
+        Returns:
+            ``n_head`` matrices of ``len(xs)`` rows of ``len(cache)`` floats (the
+            list itself, not a copy; the next call replaces it).
+
+        Example:
+            >>> attn = CausalSelfAttention(2, 1, seed=0)
+            >>> _ = attn([[1.0, 0.0], [0.0, 1.0]])
+            >>> [[round(a, 3) for a in row] for row in attn.last_attention[0]]
+            [[1.0, 0.0], [0.558, 0.442]]
+        """
+        return self._attention
 
     def extra_repr(self) -> str:
         """The sizes, for ``repr``."""

@@ -108,6 +108,87 @@ class TestCache:
         assert len(cache) == 0
 
 
+class TestLastAttention:
+    def test_one_head_by_hand(self) -> None:
+        """x = (1, 0), (0, 1): row 1 is (1, 0); row 2 is the softmax of (0, 1/sqrt 2)."""
+        attn = _identity(1)
+        attn([[1.0, 0.0], [0.0, 1.0]])
+        e = math.exp(1 / math.sqrt(2))
+        (head,) = attn.last_attention
+        assert head[0] == [1.0, 0.0]
+        assert head[1] == pytest.approx([1 / (1 + e), e / (1 + e)], rel=RTOL)
+
+    def test_two_heads_by_hand(self) -> None:
+        """Head 0 scores (0, 0) and averages; head 1 scores (0, 1), as the outputs show."""
+        attn = _identity(2)
+        attn([[1.0, 0.0], [0.0, 1.0]])
+        first, second = attn.last_attention
+        assert first[1] == [0.5, 0.5]
+        assert second[1] == pytest.approx([1 / (1 + math.e), math.e / (1 + math.e)], rel=RTOL)
+
+    def test_square_lower_triangular_rows_summing_to_one(self) -> None:
+        """A full pass over T positions gives n_head T x T matrices, 0 above the diagonal."""
+        attn = CausalSelfAttention(6, 3, seed=5)
+        xs = [[math.sin(t + j) for j in range(6)] for t in range(5)]
+        outputs = attn(xs)
+        weights = attn.last_attention
+        assert len(weights) == 3
+        for head in weights:
+            assert len(head) == 5
+            for t, row in enumerate(head):
+                assert len(row) == 5
+                assert all(a == 0.0 for a in row[t + 1 :])
+                assert all(a > 0.0 for a in row[: t + 1])
+                assert math.fsum(row) == pytest.approx(1.0, rel=RTOL)
+        assert all(type(a) is float for head in weights for row in head for a in row)
+        assert len(outputs) == 5
+
+    def test_they_are_the_weights_the_outputs_use(self) -> None:
+        """With value projections the identity, output t of a head is sum_s a_ts x_s."""
+        attn = _identity(2)  # head h reads and returns entry h of each vector
+        xs = [[0.3, -1.2], [0.7, 0.4], [-0.5, 0.9]]
+        outputs = attn(xs)
+        for h, head in enumerate(attn.last_attention):
+            for t, row in enumerate(head):
+                mixed = sum(a * x[h] for a, x in zip(row, xs))
+                assert outputs[t][h].data == pytest.approx(mixed, rel=RTOL)
+
+    def test_with_a_cache_rows_are_the_new_positions(self) -> None:
+        """One position at a time, each call keeps one row per head over the cache's positions.
+
+        Each row is the full pass's row for that position, bit for bit, without the
+        zeros for positions the cache has not seen yet.
+        """
+        attn = CausalSelfAttention(4, 2, seed=3)
+        xs = [[0.1 * (t + 1) * (j - 1.5) for j in range(4)] for t in range(3)]
+        attn(xs)
+        full = attn.last_attention
+        cache = KVCache()
+        for t, x in enumerate(xs):
+            attn([x], cache)
+            assert [head[0] for head in attn.last_attention] == [head[t][: t + 1] for head in full]
+
+    def test_kept_as_floats_not_as_parameters(self) -> None:
+        """Recording them adds no parameter, no state and no graph: the next call replaces them."""
+        attn = CausalSelfAttention(2, 1, seed=0)
+        assert attn.last_attention == [[]]
+        names_before = [name for name, _ in attn.named_parameters()]
+        attn([[1.0, 2.0], [3.0, 4.0]])
+        assert [name for name, _ in attn.named_parameters()] == names_before
+        assert list(attn.state_dict()) == names_before
+        attn([[1.0, 2.0]])
+        assert attn.last_attention == [[[1.0]]]
+        assert attn.last_attention is attn.last_attention
+
+    def test_a_refused_call_leaves_them_alone(self) -> None:
+        """A call refused for a bad input keeps the previous call's weights."""
+        attn = _identity(1)
+        attn([[1.0, 0.0]])
+        with pytest.raises(TypeError, match=r"CausalSelfAttention: xs\[0\]\[1\]"):
+            attn([[1.0, "0"]])  # type: ignore[list-item]
+        assert attn.last_attention == [[[1.0]]]
+
+
 class TestAttention:
     def test_gradients_match_finite_differences(self) -> None:
         """Gradients with respect to every input pass gradcheck."""

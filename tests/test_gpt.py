@@ -183,6 +183,22 @@ class TestCache:
         assert cache_probe[0].keys[0][0].op == ""
 
 
+class TestAttentionMaps:
+    def test_each_block_keeps_a_square_map_per_head(self) -> None:
+        """After model(tokens), each block's attention holds T x T lower-triangular maps."""
+        model = _tiny(n_layer=2)
+        tokens = [4, 1, 1, 0, 3]
+        model(tokens)
+        for block in model.blocks:
+            maps = block.attn.last_attention
+            assert len(maps) == model.n_head
+            for head in maps:
+                assert [len(row) for row in head] == [len(tokens)] * len(tokens)
+                for t, row in enumerate(head):
+                    assert math.fsum(row) == pytest.approx(1.0, rel=1e-12)
+                    assert row[t + 1 :] == [0.0] * (len(tokens) - t - 1)
+
+
 class TestSampling:
     def test_same_seed_same_samples(self) -> None:
         """The same seed gives the same tokens; a model's own rng continues between calls."""

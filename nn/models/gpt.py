@@ -165,6 +165,11 @@ class GPT(Module):
     The defaults are microgpt's: ``block_size=16``, ``n_embd=16``, ``n_head=4``,
     ``n_layer=1``.
 
+    After a call, ``blocks[i].attn.last_attention[h]`` is head ``h`` of block
+    ``i``'s attention weights as floats, one row per position read (see
+    :attr:`~nn.CausalSelfAttention.last_attention`): a ``T x T`` lower-triangular
+    matrix after a call on ``T`` tokens, ready for a heat map.
+
     Args:
         vocab_size: the number of token ids, >= 1.
         block_size: the longest sequence the model reads, >= 1.
