@@ -132,3 +132,23 @@ class TestErrors:
         """An input that is not a sequence is a TypeError."""
         with pytest.raises(TypeError, match="Linear: x must be a sequence"):
             _affine()(1.0)
+
+    @pytest.mark.parametrize(
+        ("entry", "error", "message"),
+        [
+            ("2", TypeError, r"Linear: x\[1\] must be a Value or a real number, got str"),
+            (True, TypeError, r"Linear: x\[1\] must be a Value or a real number, got bool"),
+            (10**400, ValueError, r"Linear: x\[1\] must be a number a float can hold"),
+        ],
+    )
+    def test_bad_entry_is_named(self, entry: object, error: type[Exception], message: str) -> None:
+        """An entry that is not a number is refused by Linear's name and its index, not dot's."""
+        with pytest.raises(error, match=message):
+            _affine()([1.0, entry])  # type: ignore[list-item]
+
+    def test_numpy_rows_and_scalars_are_inputs(self) -> None:
+        """A NumPy row (and its float64 or int64 entries) works as a list of floats does."""
+        numpy = pytest.importorskip("numpy")
+        expected = [y.data for y in _affine()([3.0, 4.0])]
+        assert [y.data for y in _affine()(numpy.array([3.0, 4.0]))] == expected
+        assert [y.data for y in _affine()(numpy.array([3, 4]))] == expected

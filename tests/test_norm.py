@@ -135,3 +135,9 @@ class TestErrors:
         """An input of the wrong length is a ValueError naming the class."""
         with pytest.raises(ValueError, match=f"{cls.__name__}: x must have 2 items, got 1"):
             cls(2)([1.0])
+
+    @pytest.mark.parametrize("cls", [RMSNorm, LayerNorm])
+    def test_bad_entry_is_named(self, cls: type[RMSNorm | LayerNorm]) -> None:
+        """An entry that is not a number is refused by the class's name and its index."""
+        with pytest.raises(TypeError, match=rf"{cls.__name__}: x\[0\] must be a Value or a real"):
+            cls(2)([None, 1.0])  # type: ignore[list-item]
