@@ -16,7 +16,10 @@ from typing import TypeVar
 
 from autograd import checks
 
+from .text import CharTokenizer, names  # text for language models, re-exported here
+
 __all__ = [
+    "CharTokenizer",
     "batches",
     "make_blobs",
     "make_circles",
@@ -24,6 +27,7 @@ __all__ = [
     "make_regression",
     "make_spirals",
     "make_xor",
+    "names",
     "train_test_split",
 ]
 

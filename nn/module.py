@@ -18,7 +18,8 @@ class Module:
     and computes its output in ``forward``; calling the module calls ``forward``.
     Attributes are found by type: a :class:`~autograd.Value` is a parameter, a
     ``Module`` is a submodule, and a list or tuple of Values or of Modules is a
-    numbered collection of them (``w.0``, ``neurons.3``). Assign such a list
+    numbered collection of them (``w.0``, ``neurons.3``), and a list of such
+    lists a matrix (``weight.2.5`` is row 2, column 5). Assign such a list
     whole (``self.w = [...]``) rather than appending to it afterwards, so its
     items get their names.
 
@@ -74,9 +75,7 @@ class Module:
             if isinstance(value, (Value, Module)):
                 yield name, value
             elif isinstance(value, (list, tuple)):
-                for index, item in enumerate(value):
-                    if isinstance(item, (Value, Module)):
-                        yield f"{name}.{index}", item
+                yield from _numbered(name, value)
 
     def _own_parameters(self) -> Iterator[tuple[str, Value]]:
         for name, item in self._items():
@@ -284,10 +283,24 @@ class Module:
         return "\n".join(lines) + "\n)"
 
 
+def _numbered(
+    name: str, items: list[Any] | tuple[Any, ...]
+) -> Iterator[tuple[str, Value | Module]]:
+    """Each Value or Module in a list, numbered; a list of lists (a weight matrix) twice.
+
+    Row ``i``, column ``j`` of ``weight`` is ``weight.i.j``, as PyTorch indexes ``weight[i][j]``.
+    """
+    for index, item in enumerate(items):
+        if isinstance(item, (Value, Module)):
+            yield f"{name}.{index}", item
+        elif isinstance(item, (list, tuple)):
+            yield from _numbered(f"{name}.{index}", item)
+
+
 def _is_registrable(value: object) -> bool:
-    """True for a Value, a Module, or a list or tuple holding any."""
+    """True for a Value, a Module, or a list or tuple holding any (in nested lists too)."""
     if isinstance(value, (Value, Module)):
         return True
     if isinstance(value, (list, tuple)):
-        return any(isinstance(item, (Value, Module)) for item in value)
+        return any(_is_registrable(item) for item in value)
     return False

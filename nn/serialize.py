@@ -8,11 +8,13 @@ The file is one JSON object (UTF-8)::
      "state": {"layers.0.neurons.0.w.0": 0.123, ...}}
 
 ``architecture`` holds the constructor arguments of a :class:`~nn.Neuron`,
-:class:`~nn.Layer` or :class:`~nn.MLP`; ``state`` is the model's
-``state_dict()``. Nothing is pickled and nothing in the file is executed:
-loading parses JSON, checks every field, builds the model from the checked
-arguments and copies the weights in. Other modules can be saved through their
-``state_dict()`` / ``load_state_dict()``.
+:class:`~nn.Layer` or :class:`~nn.MLP`, or of a module that
+:mod:`nn.architectures` describes (the transformer modules, ``Sequential``,
+:class:`~nn.models.GPT`); ``state`` is the model's ``state_dict()``.
+Nothing is pickled and nothing in the file is executed: loading parses JSON,
+checks every field, builds the model from the checked arguments and copies the
+weights in. Other modules can be saved through their ``state_dict()`` /
+``load_state_dict()``.
 
 Saving writes a temporary file named ``.<name>.<8 hex digits>.tmp`` (for
 ``model.json``, say ``.model.json.3f9a02c1.tmp``) in the directory of the file,
@@ -29,10 +31,12 @@ import json
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from typing import Any
 
 from autograd import checks
 
+from . import architectures
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
 
@@ -66,7 +70,7 @@ _FIELDS: dict[str, dict[str, str]] = {
 
 
 def save(model: Module, path: str | os.PathLike[str]) -> None:
-    """Write a Neuron, Layer or MLP to ``path`` as JSON: format, version, architecture, weights.
+    """Write a built-in model to ``path`` as JSON: format, version, architecture, weights.
 
     The file is written to a temporary file in the same directory, flushed to
     disk and renamed over ``path`` (then the directory is flushed too), so an
@@ -77,8 +81,10 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     replaced and the link is kept.
 
     Args:
-        model: a :class:`~nn.Neuron`, :class:`~nn.Layer` or :class:`~nn.MLP`
-            (not a subclass, whose extra code the file could not rebuild).
+        model: a :class:`~nn.Neuron`, :class:`~nn.Layer`, :class:`~nn.MLP`, or
+            a class listed in :mod:`nn.architectures` such as
+            :class:`~nn.models.GPT` (not a subclass, whose extra code the file
+            could not rebuild).
         path: where to write; the directory must exist.
 
     Raises:
@@ -97,12 +103,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         True
     """
     where = "nn.save"
-    kind = type(model)
-    if _MODEL_TYPES.get(kind.__name__) is not kind:
-        raise TypeError(
-            f"{where}: model must be a Neuron, Layer or MLP, got {kind.__name__}; "
-            "for other modules save model.state_dict()"
-        )
+    architecture = _describe(where, model)
     target = _path(where, path)
     state: dict[str, float] = {}
     bad = []
@@ -116,7 +117,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     document = {
         "format": FORMAT,
         "version": VERSION,
-        "architecture": model._config(),  # type: ignore[attr-defined]
+        "architecture": architecture,
         "state": state,
     }
     data = (json.dumps(document, allow_nan=False) + "\n").encode("utf-8")
@@ -126,6 +127,22 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
             "limit that nn.load accepts"
         )
     _write_atomically(target, data)
+
+
+def _describe(where: str, model: object) -> dict[str, Any]:
+    """The architecture of a built-in model; TypeError naming ``model`` for anything else."""
+    kind = type(model)
+    if _MODEL_TYPES.get(kind.__name__) is kind:
+        return model._config()  # type: ignore[attr-defined,no-any-return]
+    description = None
+    if isinstance(model, Module):
+        description = architectures.describe(model, lambda item: _describe(where, item))
+    if description is None:
+        raise TypeError(
+            f"{where}: model must be a {', '.join([*_MODEL_TYPES, *architectures.names()])} "
+            f"(not a subclass), got {kind.__name__}; for other modules save model.state_dict()"
+        )
+    return description
 
 
 def _path(where: str, path: object) -> str:
@@ -193,14 +210,14 @@ class _Invalid(ValueError):
     """A problem with the file's content (the message says what)."""
 
 
-def load(path: str | os.PathLike[str]) -> Neuron | Layer | MLP:
+def load(path: str | os.PathLike[str]) -> Module:
     """Read a model written by :func:`save`, checking everything before building it.
 
     Args:
         path: the file to read.
 
     Returns:
-        A new Neuron, Layer or MLP with the saved architecture and weights.
+        A new model of the saved class, with the saved architecture and weights.
 
     Raises:
         ValueError: saying what is wrong in at most ``MAX_MESSAGE`` characters, if
@@ -273,7 +290,7 @@ def _capped(message: str) -> str:
     return message[: MAX_MESSAGE - len(tail)] + tail
 
 
-def _parse(raw: bytes) -> Neuron | Layer | MLP:
+def _parse(raw: bytes) -> Module:
     """The model a file's bytes describe, or ``_Invalid`` saying what is wrong."""
     try:
         text = raw.decode("utf-8")
@@ -304,15 +321,17 @@ def _parse(raw: bytes) -> Neuron | Layer | MLP:
             f"{VERSION}"
         )
     _exact_keys("the file", document, ["format", "version", "architecture", "state"])
-    kind, arguments = _architecture(document["architecture"])
+    build, expected = _checked(document["architecture"])
     state = _state(document["state"])
-    expected = _parameter_count(kind, arguments)
     if expected != len(state):
         raise _Invalid(
             f"inconsistent: the architecture has {expected} parameters but state has {len(state)}"
         )
     try:
-        model = _MODEL_TYPES[kind](**arguments, seed=0)
+        model = build()
+    except ValueError as error:  # arguments that do not fit together
+        raise _Invalid(str(error)) from None
+    try:
         model.load_state_dict(state)
     except ValueError as error:
         raise _Invalid(f"inconsistent: state does not fit the architecture ({error})") from None
@@ -352,13 +371,29 @@ def _some(items: list[str]) -> str:
     return shown + (f" and {len(items) - 5} more" if len(items) > 5 else "")
 
 
+def _checked(architecture: object) -> tuple[Callable[[], Module], int]:
+    """A function that builds the architecture, and its parameter count."""
+    if isinstance(architecture, dict) and architecture.get("type") in architectures.names():
+        try:
+            return architectures.check(architecture, _checked)
+        except _Invalid:
+            raise
+        except ValueError as error:
+            raise _Invalid(str(error)) from None
+    kind, arguments = _architecture(architecture)
+    return lambda: _MODEL_TYPES[kind](**arguments, seed=0), _parameter_count(kind, arguments)
+
+
 def _architecture(architecture: object) -> tuple[str, dict[str, Any]]:
     """The model type and its checked constructor arguments."""
     if not isinstance(architecture, dict):
         raise _Invalid(f"architecture must be an object, got {_kind(architecture)}")
     kind = architecture.get("type")
     if not isinstance(kind, str) or kind not in _FIELDS:
-        raise _Invalid(f"architecture type {checks.shown(kind)} is not one of {list(_FIELDS)}")
+        raise _Invalid(
+            f"architecture type {checks.shown(kind)} is not one of "
+            f"{[*_FIELDS, *architectures.names()]}"
+        )
     fields = _FIELDS[kind]
     _exact_keys(f"the {kind} architecture", architecture, ["type", *fields])
     arguments: dict[str, Any] = {}

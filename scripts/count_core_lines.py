@@ -8,8 +8,10 @@ from pathlib import Path
 CORE = ("autograd/value.py", "autograd/rules.py", "autograd/graph.py")
 #: Lines of code (not blank, not comment, not docstring) the core may grow to. Raised from
 #: 800 when the table's rows took in what the compiler, drawings and test strategies used
-#: to keep about each op (source code, symbol, domain, kink) and ten primitives were added.
-LIMIT = 900
+#: to keep about each op (source code, symbol, domain, kink) and ten primitives were added;
+#: from 900 when the rows took in their NumPy array forms for batched compiled programs
+#: (rules.py's ArrayForm column and its helpers, 115 lines, which left the core at 936).
+LIMIT = 940
 
 
 def code_lines(path: Path) -> int:

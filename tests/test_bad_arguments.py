@@ -23,9 +23,11 @@ from typing import Any
 import pytest
 
 import nn
+import nn.models.gpt
 from autograd import Value
 from nn import functional as F
 from nn import losses, optim
+from nn.models import GPT
 
 try:
     import numpy
@@ -39,6 +41,8 @@ NAMESPACES: dict[str, types.ModuleType] = {
     "nn.functional": nn.functional,
     "nn.losses": nn.losses,
     "nn.optim": nn.optim,
+    "nn.models": nn.models,
+    "nn.models.gpt": nn.models.gpt,
 }
 
 #: Values that are wrong for almost every parameter, by the name a row uses to exempt one.
@@ -105,6 +109,20 @@ def _saved_model(directory: Path) -> dict[str, Any]:
 _SEED = {"seed": ("huge int",)}  # random.Random takes any int >= 0
 _POINTS = {"X": [[float(i), 0.0] for i in range(6)], "y": [0, 1, 0, 1, 0, 1]}
 
+
+def _gpt() -> GPT:
+    return GPT(5, block_size=4, n_embd=4, n_head=2, seed=0)
+
+
+def _tokenizer() -> nn.data.CharTokenizer:
+    return nn.data.CharTokenizer(["abc"])
+
+
+def _calling(module: nn.Module) -> Callable[[object], object]:
+    """``module``'s call as a function of its one input, named ``x``."""
+    return lambda x: module(x)
+
+
 TARGETS: list[Target] = [
     # nn
     Target("nn.MLP", "MLP", nn.MLP, lambda _: {"nin": 2, "nouts": [3, 1]}, _SEED),
@@ -133,7 +151,150 @@ TARGETS: list[Target] = [
         {"path": ("str",)},  # a relative path is a path
     ),
     Target("nn.load", "nn.load", nn.load, _saved_model, {"path": ("str",)}),
+    # the transformer modules
+    Target(
+        "nn.Linear",
+        "Linear",
+        nn.Linear,
+        lambda _: {"in_features": 2, "out_features": 3, "std": 0.1},
+        _SEED,
+        flags=("bias",),
+    ),
+    Target(
+        "nn.Embedding",
+        "Embedding",
+        nn.Embedding,
+        lambda _: {"num_embeddings": 3, "embedding_dim": 2},
+        _SEED,
+    ),
+    Target("nn.RMSNorm", "RMSNorm", nn.RMSNorm, lambda _: {"dim": 3}),
+    Target("nn.LayerNorm", "LayerNorm", nn.LayerNorm, lambda _: {"dim": 3}),
+    Target(
+        "nn.FeedForward",
+        "FeedForward",
+        nn.FeedForward,
+        lambda _: {"n_embd": 2, "hidden_dim": 3, "std": 0.1},
+        _SEED,
+        flags=("bias",),
+    ),
+    Target(
+        "nn.CausalSelfAttention",
+        "CausalSelfAttention",
+        nn.CausalSelfAttention,
+        lambda _: {"n_embd": 4, "n_head": 2, "std": 0.1},
+        _SEED,
+        flags=("bias",),
+    ),
+    Target("nn.KVCache", "KVCache", nn.KVCache, lambda _: {}),
+    Target(  # its modules are *args, checked one by one: see the __call__ rows below
+        "nn.Sequential", "Sequential", nn.Sequential, lambda _: {}
+    ),
+    # nn.models
+    Target(
+        "nn.models.GPT",
+        "GPT",
+        GPT,
+        lambda _: {"vocab_size": 5, "block_size": 4, "n_embd": 4, "n_head": 2, "n_layer": 1},
+        _SEED,
+    ),
+    Target(
+        "nn.models.bigram_loss",
+        "bigram_loss",
+        nn.models.bigram_loss,
+        lambda _: {"train": [[0, 1, 0]], "test": [[0, 1]], "vocab_size": 2},
+    ),
+    Target(
+        "nn.models.gpt.Block",
+        "Block",
+        nn.models.gpt.Block,
+        lambda _: {"n_embd": 4, "n_head": 2, "activation": "relu2"},
+        _SEED,
+    ),
+    Target(
+        "nn.models.gpt.sequences",
+        "sequences",
+        nn.models.gpt.sequences,
+        lambda _: {"docs": ["cab"], "tokenizer": _tokenizer(), "block_size": 4},
+    ),
+    Target(
+        "nn.models.gpt.train",
+        "train",
+        nn.models.gpt.train,
+        lambda _: {"model": _gpt(), "seqs": [[4, 0, 1, 4]], "steps": 1},
+        flags=("progress",),
+    ),
+    Target(
+        "nn.models.gpt.evaluate",
+        "evaluate",
+        nn.models.gpt.evaluate,
+        lambda _: {"model": _gpt(), "seqs": [[4, 0, 1, 4]]},
+    ),
+    Target(
+        "nn.models.gpt.main",
+        "main",
+        nn.models.gpt.main,
+        lambda _: {"argv": ["--steps", "1", "--samples", "1", "--quiet"]},
+    ),
+    # nn.data's text
+    Target("nn.data.names", "names", nn.data.names, lambda _: {}),
+    Target(
+        "nn.data.CharTokenizer", "CharTokenizer", nn.data.CharTokenizer, lambda _: {"texts": ["ab"]}
+    ),
     # methods users call with arguments of their own
+    *[
+        Target(
+            f"nn.{type(module).__name__}.__call__",
+            type(module).__name__,
+            _calling(module),
+            lambda _: {"x": [1.0, 2.0]},
+        )
+        for module in (
+            nn.Linear(2, 3, seed=0),
+            nn.RMSNorm(2),
+            nn.LayerNorm(2),
+            nn.FeedForward(2, seed=0),
+        )
+    ],
+    Target(
+        "nn.Embedding.__call__",
+        "Embedding",
+        lambda index: nn.Embedding(3, 2, seed=0)(index),
+        lambda _: {"index": 2},
+    ),
+    Target(
+        "nn.CausalSelfAttention.__call__",
+        "CausalSelfAttention",
+        lambda xs, cache=None: nn.CausalSelfAttention(2, 1, seed=0)(xs, cache),
+        lambda _: {"xs": [[1.0, 2.0]], "cache": nn.KVCache()},
+    ),
+    Target(
+        "nn.models.GPT.__call__",
+        "GPT",
+        lambda tokens, cache=None: _gpt()(tokens, cache),
+        lambda _: {"tokens": [4, 0], "cache": _gpt().new_cache()},
+    ),
+    Target(
+        "nn.models.GPT.generate",
+        "GPT.generate",
+        lambda prompt, n, temperature=1.0, seed=None, stop=None: _gpt().generate(
+            prompt, n, temperature, seed, stop=stop
+        ),
+        lambda _: {"prompt": [4], "n": 2, "temperature": 0.5, "seed": 1, "stop": 4},
+        _SEED,
+    ),
+    Target(
+        "nn.data.CharTokenizer.encode",
+        "CharTokenizer.encode",
+        lambda text: _tokenizer().encode(text),
+        lambda _: {"text": "cab"},
+        {"text": ("str",)},  # "abc" is a text of known characters
+    ),
+    Target(
+        "nn.data.CharTokenizer.decode",
+        "CharTokenizer.decode",
+        lambda ids: _tokenizer().decode(ids),
+        lambda _: {"ids": [2, 0, 1]},
+    ),
     Target(
         "nn.MLP.__call__",
         "MLP",
@@ -297,11 +458,17 @@ def _cases() -> Iterator[Any]:
 
 
 def _public_callables() -> set[str]:
-    names = set()
+    """Each public callable once, under the first namespace that exports it (GPT: nn.models)."""
+    names, seen = set(), set()
     for prefix, module in NAMESPACES.items():
         for name in module.__all__:
             value = getattr(module, name)
-            if callable(value) and not isinstance(value, types.ModuleType):
+            if (
+                callable(value)
+                and not isinstance(value, types.ModuleType)
+                and id(value) not in seen
+            ):
+                seen.add(id(value))
                 names.add(f"{prefix}.{name}")
     return names
 

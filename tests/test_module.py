@@ -76,6 +76,18 @@ class TestParameters:
         model.zero_grad()
         assert all(p.grad == 0.0 for p in model.parameters())
 
+    def test_lists_of_lists_are_matrices(self) -> None:
+        """A list of lists of Values is named row then column, and registered when assigned."""
+
+        class Table(Module):
+            def __init__(self) -> None:
+                self.weight = [[Value(1.0), Value(2.0)], [Value(3.0)]]
+
+        table = Table()
+        names = [name for name, _ in table.named_parameters()]
+        assert names == ["weight.0.0", "weight.0.1", "weight.1.0"]
+        assert table.weight[1][0].label == "weight.1.0"
+
     def test_private_attributes_are_ignored(self) -> None:
         """Attributes starting with an underscore are not parameters."""
         module = Affine()

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import Value
 from nn import MLP, Layer, Module, Neuron
+from nn.models import GPT
 from nn.serialize import FORMAT, MAX_FILE_BYTES, MAX_MESSAGE, VERSION
 
 
@@ -299,6 +300,102 @@ class TestWrongTypesInArchitecture:
         document["architecture"][field] = bad
         with pytest.raises(ValueError, match=field if field != "type" else "type"):
             nn.load(_write(tmp_path / "m.json", document))
+
+
+class TestTransformerModules:
+    @pytest.mark.parametrize(
+        "model",
+        [
+            nn.Linear(3, 2, seed=0),
+            nn.Embedding(4, 2, seed=0),
+            nn.RMSNorm(3, eps=1e-6),
+            nn.LayerNorm(2),
+            nn.FeedForward(2, 3, "relu2", bias=False, seed=0),
+            nn.CausalSelfAttention(4, 2, seed=0),
+            nn.Sequential(
+                nn.Linear(2, 3, seed=1), MLP(3, [2], seed=2), nn.Sequential(nn.RMSNorm(2))
+            ),
+            GPT(7, block_size=4, n_embd=4, n_head=2, n_layer=2, seed=3),
+        ],
+        ids=lambda m: type(m).__name__,
+    )
+    def test_round_trip(self, tmp_path: Path, model: Module) -> None:
+        """Each new module and GPT come back with the same class, architecture and weights."""
+        for p in model.parameters():  # move the norms' gains off their initial 1
+            p.data += 0.125
+        path = tmp_path / "m.json"
+        nn.save(model, path)
+        loaded = nn.load(path)
+        assert type(loaded) is type(model)
+        assert repr(loaded) == repr(model)
+        assert loaded.state_dict() == model.state_dict()
+
+    def test_gpt_predicts_the_same(self, tmp_path: Path) -> None:
+        """A loaded GPT gives the saved one's logits, bit for bit."""
+        model = GPT(5, block_size=4, n_embd=4, n_head=2, seed=0)
+        nn.save(model, tmp_path / "gpt.json")
+        loaded = nn.load(tmp_path / "gpt.json")
+        assert [z.data for z in loaded([4, 1])[-1]] == [z.data for z in model([4, 1])[-1]]
+
+    def test_gpt_file_layout(self, tmp_path: Path) -> None:
+        """A GPT's architecture records its sizes and activation, and nothing else."""
+        nn.save(GPT(5, block_size=4, n_embd=4, n_head=2, seed=0), tmp_path / "gpt.json")
+        document = json.loads((tmp_path / "gpt.json").read_text())
+        assert document["architecture"] == {
+            "type": "GPT",
+            "vocab_size": 5,
+            "block_size": 4,
+            "n_embd": 4,
+            "n_head": 2,
+            "n_layer": 1,
+            "activation": "relu2",
+        }
+
+    def test_unsavable_items_and_subclasses(self, tmp_path: Path) -> None:
+        """A Sequential holding a custom module, or a subclass of GPT, is refused by name."""
+
+        class Custom(Module):
+            def forward(self, x: object) -> object:
+                return x
+
+        class MyGPT(GPT):
+            pass
+
+        with pytest.raises(TypeError, match="got Custom"):
+            nn.save(nn.Sequential(nn.RMSNorm(1), Custom()), tmp_path / "m.json")
+        with pytest.raises(TypeError, match="got MyGPT"):
+            nn.save(MyGPT(3, seed=0), tmp_path / "m.json")
+        assert list(tmp_path.iterdir()) == []
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            (lambda a: a.update(n_head=3), "does not fit together.*multiple of n_head"),
+            (lambda a: a.update(activation="swish"), "does not fit together.*activation"),
+            (lambda a: a.update(n_layer=2), "inconsistent: the architecture has"),
+            (lambda a: a.update(vocab_size=10**6), "inconsistent: the architecture has"),
+            (lambda a: a.update(vocab_size=10**9), "'vocab_size' must be an integer from 1 to"),
+            (lambda a: a.update(block_size=0), "'block_size' must be an integer from 1 to"),
+            (lambda a: a.pop("n_embd"), r"missing \['n_embd'\]"),
+            (lambda a: a.update(type="Transformer"), "'Transformer' is not one of"),
+        ],
+    )
+    def test_bad_gpt_files(self, tmp_path: Path, change: Any, message: str) -> None:
+        """A GPT file with a wrong field is refused before a model is built, saying why."""
+        model = GPT(5, block_size=4, n_embd=4, n_head=2, seed=0)
+        nn.save(model, tmp_path / "gpt.json")
+        document = json.loads((tmp_path / "gpt.json").read_text())
+        change(document["architecture"])
+        with pytest.raises(ValueError, match=message):
+            nn.load(_write(tmp_path / "bad.json", document))
+
+    def test_bad_item_inside_sequential(self, tmp_path: Path) -> None:
+        """An MLP inside a Sequential is checked by the MLP rules, naming the field."""
+        nn.save(nn.Sequential(MLP(2, [1], seed=0)), tmp_path / "s.json")
+        document = json.loads((tmp_path / "s.json").read_text())
+        document["architecture"]["modules"][0]["nin"] = 0
+        with pytest.raises(ValueError, match="'nin'"):
+            nn.load(_write(tmp_path / "bad.json", document))
 
 
 #: The temporary file name save documents: ``.<name>.<8 hex digits>.tmp``.
