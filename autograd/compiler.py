@@ -174,14 +174,23 @@ class Compiled:
     """
 
     def __init__(
-        self, f: Callable[..., Any], batch_argnums: int | Sequence[int] | None = None
+        self,
+        f: Callable[..., Any],
+        batch_argnums: int | Sequence[int] | None = None,
+        has_aux: bool = False,
     ) -> None:
         if not callable(f):
             raise TypeError(f"compile() expects a callable, got {type(f).__name__}")
+        if not isinstance(has_aux, bool):
+            raise TypeError(
+                f"compile() has_aux must be True or False, got {type(has_aux).__name__}"
+            )
         self.f = f
         self.batch_argnums = _check_batch_argnums(batch_argnums)
+        self.has_aux = has_aux
         self.programs: dict[int, Program] = {}
         self._variants: dict[tuple[int, str], Program] = {}  # batched and checked programs
+        self._aux_single: dict[int, bool] = {}  # per program: the aux is one Value, not a list
         self._latest: Program | None = None
         self.__name__ = getattr(f, "__name__", type(f).__name__)
         self.__doc__ = getattr(f, "__doc__", None)
@@ -194,7 +203,7 @@ class Compiled:
         """``"numpy"`` when batched calls run on NumPy arrays, else ``"python"`` (floats)."""
         return "numpy" if self.batch_argnums and _numpy() is not None else "python"
 
-    # --- one sample: every argument a number ------------------------------------
+    # --- tracing, and the programs of a trace -------------------------------------
 
     def _program(self, xs: tuple[Any, ...]) -> tuple[Program, tuple[float, ...]]:
         program = self.programs.get(len(xs))
@@ -245,32 +254,47 @@ class Compiled:
         name = f"compile({self.__name__}) tracing {len(leaves)} argument(s)"
         with tracing(name, leaves):
             out = self.f(*leaves)
-        if not isinstance(out, Value):
-            number = as_number(out)
-            if number is None:
+        if self.has_aux:
+            if not isinstance(out, tuple) or len(out) != 2:
                 raise TypeError(
-                    f"{name}: the function must return a Value or a real number, "
-                    f"got {type(out).__name__}"
+                    f"{name}: with has_aux=True the function must return a pair "
+                    f"(value, aux), got {type(out).__name__}"
                 )
-            out = Value(number)  # independent of the inputs: every derivative is 0
-        return Program([out], leaves)
+            out, aux = out
+            single = not isinstance(aux, (list, tuple))
+            self._aux_single[len(numbers)] = single
+            extra = [_as_value(name, "aux", a) for a in ([aux] if single else aux)]
+        else:
+            extra = []
+        return Program([_as_value(name, "the function", out), *extra], leaves)
+
+    def _result(self, n: int, outs: Sequence[Any]) -> Any:
+        """The value, or ``(value, aux)`` with ``has_aux``, from a program's outputs."""
+        if not self.has_aux:
+            return outs[0]
+        return outs[0], (outs[1] if self._aux_single[n] else list(outs[1:]))
 
     # --- the public calls ------------------------------------------------------------
 
     def __call__(self, *xs: Any) -> Any:
-        """``f(*xs)`` from the compiled forward pass: a float, or one per sample if batched."""
-        if self.batch_argnums:
-            return self._batched_forward(xs)
-        program, numbers = self._program(xs)
-        return program.forward(*numbers)[0]
+        """``f(*xs)`` from the compiled forward pass: a float, or one per sample if batched.
 
-    def value_and_grad(self, *xs: Any, reduce: str = "sum") -> tuple[float, tuple[Any, ...]]:
+        With ``has_aux=True`` it is ``(value, aux)``.
+        """
+        if self.batch_argnums:
+            return self._result(len(xs), self._batched_forward(xs))
+        program, numbers = self._program(xs)
+        return self._result(len(xs), program.forward(*numbers))
+
+    def value_and_grad(self, *xs: Any, reduce: str = "sum") -> tuple[Any, tuple[Any, ...]]:
         """``(f(*xs), (df/dx_0, df/dx_1, ...))``: the value and one partial per argument.
 
         For a batched call the value is the sum (``reduce="sum"``) or the mean
         (``reduce="mean"``) of the per-sample values, and every gradient is a
         derivative of it: a float for each shared argument, one number per sample
         for each batched argument (sample i's derivative, divided by N for the mean).
+        With ``has_aux=True`` the value is ``(value, aux)``, the aux not reduced
+        (one number per sample for a batched call) and not differentiated.
         """
         if reduce not in _REDUCTIONS:
             raise ValueError(
@@ -278,10 +302,11 @@ class Compiled:
                 f"got {reduce!r}"
             )
         if self.batch_argnums:
-            return self._batched_value_and_grad(xs, reduce)
+            value, aux, grads = self._batched_value_and_grad(xs, reduce)
+            return self._result(len(xs), [value, *aux]), tuple(grads)
         program, numbers = self._program(xs)
-        values, grads = program.backward(*numbers, 1.0)
-        return values[0], grads
+        outs, float_grads = program.backward(*numbers, 1.0, *[0.0] * (program.n_outputs - 1))
+        return self._result(len(xs), outs), float_grads
 
     def grad(self, *xs: Any, reduce: str = "sum") -> tuple[Any, ...]:
         """``(df/dx_0, df/dx_1, ...)``: one partial per argument (see :meth:`value_and_grad`)."""
@@ -333,31 +358,39 @@ class Compiled:
             raise type(error)(f"{error} (sample 0)") from None
         return n, args
 
-    def _batched_forward(self, xs: tuple[Any, ...]) -> Any:
+    def _batched_forward(self, xs: tuple[Any, ...]) -> list[Any]:
+        """Every output of ``f``, one number per sample."""
         n, args = self._batch(xs)
         np = _numpy()
         if np is None or mode.current().anomaly:
-            return array.array("d", (out for out, _ in self._samples(n, args, seed=None)))
+            rows = [outs for outs, _ in self._samples(n, args, seeds=None)]
+            return [_floats(np, [row[k] for row in rows]) for k in range(len(rows[0]))]
         variant = self._variant(len(args), "numpy")
         self._latest = variant
-        with np.errstate(all="ignore"):
-            out = variant.forward(*args)[0]
-        return np.array(np.broadcast_to(out, (n,)), dtype=np.float64)
+        with np.errstate(all="ignore"):  # no RuntimeWarning: overflow gives inf, as in floats
+            outs = variant.forward(*args)
+        return [np.array(np.broadcast_to(out, (n,)), dtype=np.float64) for out in outs]
 
     def _batched_value_and_grad(
         self, xs: tuple[Any, ...], reduce: str
-    ) -> tuple[float, tuple[Any, ...]]:
+    ) -> tuple[float, list[Any], list[Any]]:
+        """The summed (or averaged) value, the aux outputs per sample, and the gradients."""
         n, args = self._batch(xs)
         np = _numpy()
         if np is None or mode.current().anomaly:
-            value, grads = self._summed_samples(n, args)
+            value, aux, grads = self._summed_samples(n, args)
         else:
             variant = self._variant(len(args), "numpy")
             self._latest = variant
-            seed = np.ones(n) if variant.per_sample_outputs[0] else float(n)
+            per_sample = variant.per_sample_outputs
+            # Seed 1 for each sample's value, 0 for the aux: an output that depends on no
+            # sample (a function of the parameters alone) counts once per sample.
+            seeds = [np.ones(n) if per_sample[0] else float(n)]
+            seeds += [np.zeros(n) if k else 0.0 for k in per_sample[1:]]
             with np.errstate(all="ignore"):  # no RuntimeWarning: overflow gives inf, as in floats
-                (out,), raw = variant.backward(*args, seed)
-                value = float(np.sum(out)) if variant.per_sample_outputs[0] else n * float(out)
+                outs, raw = variant.backward(*args, *seeds)
+                value = float(np.sum(outs[0])) if per_sample[0] else n * float(outs[0])
+            aux = [np.array(np.broadcast_to(out, (n,)), dtype=np.float64) for out in outs[1:]]
             grads = [
                 np.array(np.broadcast_to(g, (n,)), dtype=np.float64)
                 if i in self.batch_argnums
@@ -367,17 +400,16 @@ class Compiled:
             # NaN where a sample's zero gradient met an infinite local derivative, which
             # per-sample code does not guard: the float program, sample by sample, does.
             if value != value or any(np.isnan(g).any() for g in grads):
-                value, grads = self._summed_samples(n, args)
+                value, aux, grads = self._summed_samples(n, args)
         if reduce == "mean":
             value /= n
-            grads = [
-                array.array("d", (v / n for v in g)) if type(g) is array.array else g / n
-                for g in grads
-            ]
-        return value, tuple(grads)
+            grads = [_divided(g, n) for g in grads]
+        return value, aux, grads
 
-    def _samples(self, n: int, args: list[Any], seed: float | None) -> Iterator[tuple[Any, Any]]:
-        """Run the float program on each sample in turn: (output, grads or None) per sample."""
+    def _samples(
+        self, n: int, args: list[Any], seeds: Sequence[float] | None
+    ) -> Iterator[tuple[Any, Any]]:
+        """Run the float program on each sample in turn: (outputs, grads or None) per sample."""
         program = self._checked(self.programs[len(args)], len(args))
         # Python floats, not NumPy scalars: the float program must run on floats.
         columns = [
@@ -387,34 +419,59 @@ class Compiled:
         for i in range(n):
             sample = [a[i] if k in self.batch_argnums else a for k, a in enumerate(columns)]
             try:
-                if seed is None:
-                    yield program.forward(*sample)[0], None
+                if seeds is None:
+                    yield program.forward(*sample), None
                 else:
-                    (out,), grads = program.backward(*sample, seed)
-                    yield out, grads
+                    yield program.backward(*sample, *seeds)
             except (ValueError, ZeroDivisionError, FloatingPointError) as error:
                 raise type(error)(f"{error} (sample {i})") from None
 
-    def _summed_samples(self, n: int, args: list[Any]) -> tuple[float, list[Any]]:
-        """The per-sample programs' values and gradients, summed over the samples."""
+    def _summed_samples(self, n: int, args: list[Any]) -> tuple[float, list[Any], list[Any]]:
+        """The per-sample programs' values summed, their aux outputs, and summed gradients."""
         np = _numpy()
+        program = self.programs[len(args)]
         value = 0.0
+        aux: list[list[float]] = [[] for _ in range(program.n_outputs - 1)]
         shared = [0.0] * len(args)
         per_sample: dict[int, list[float]] = {k: [] for k in self.batch_argnums}
-        for out, grads in self._samples(n, args, seed=1.0):
-            value += out
+        seeds = [1.0] + [0.0] * (program.n_outputs - 1)
+        for outs, grads in self._samples(n, args, seeds):
+            value += outs[0]
+            for column, out in zip(aux, outs[1:]):
+                column.append(out)
             for k, g in enumerate(grads):
                 if k in per_sample:
                     per_sample[k].append(g)
                 else:
                     shared[k] += g
-        grads = [
-            (np.array(per_sample[k]) if np is not None else array.array("d", per_sample[k]))
-            if k in per_sample
-            else shared[k]
-            for k in range(len(args))
+        gradients = [
+            _floats(np, per_sample[k]) if k in per_sample else shared[k] for k in range(len(args))
         ]
-        return value, grads
+        return value, [_floats(np, column) for column in aux], gradients
+
+
+def _as_value(name: str, what: str, out: object) -> Value:
+    """A traced output as a Value; a number is a constant (every derivative 0)."""
+    if isinstance(out, Value):
+        return out
+    number = as_number(out)
+    if number is None:
+        raise TypeError(
+            f"{name}: {what} must return a Value or a real number, got {type(out).__name__}"
+        )
+    return Value(number)
+
+
+def _floats(np: Any, numbers: list[float]) -> Any:
+    """One number per sample: a float64 array, or an ``array.array`` without NumPy."""
+    return array.array("d", numbers) if np is None else np.array(numbers, dtype=np.float64)
+
+
+def _divided(g: Any, n: int) -> Any:
+    """A gradient (a float, an array or an ``array.array``) divided by ``n``."""
+    if type(g) is array.array:
+        return array.array("d", (v / n for v in g))
+    return g / n
 
 
 def _check_batch_argnums(batch_argnums: object) -> tuple[int, ...]:
@@ -470,7 +527,10 @@ def _numpy() -> Any:
 
 
 def compile(  # shadows the builtin on purpose
-    f: Callable[..., Any], *, batch_argnums: int | Sequence[int] | None = None
+    f: Callable[..., Any],
+    *,
+    batch_argnums: int | Sequence[int] | None = None,
+    has_aux: bool = False,
 ) -> Compiled:
     """Compile ``f``: trace it once, then run its forward and backward pass as generated Python.
 
@@ -507,6 +567,10 @@ def compile(  # shadows the builtin on purpose
     Args:
         f: a function of positional number arguments returning a Value (or a number).
         batch_argnums: the index, or tuple of indices, of the per-sample arguments.
+        has_aux: ``f`` returns ``(value, aux)``, where ``aux`` is a Value or a list of
+            them computed along (a model's predictions beside its loss, say): calls
+            return ``(value, aux)``, and only ``value`` is reduced and differentiated,
+            as in JAX.
 
     Returns:
         A :class:`Compiled` function: ``cf(*xs)`` gives the value as a float,
@@ -525,4 +589,4 @@ def compile(  # shadows the builtin on purpose
             t2 = t1 + t0  # add
             return (t2,)
     """
-    return Compiled(f, batch_argnums)
+    return Compiled(f, batch_argnums, has_aux)

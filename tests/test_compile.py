@@ -433,14 +433,27 @@ SAMPLE_INPUTS = st.sampled_from((0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -3.0, 1e-310, 1
 SAMPLE_INPUTS |= st.floats(-4.0, 4.0)
 
 
-def _loop(f: Any, args: list[Any], batched: tuple[int, ...]) -> tuple[float, list[Any]]:
-    """The per-sample float program over every sample, summed: what a batched call must equal."""
+def _loop(
+    f: Any, args: list[Any], batched: tuple[int, ...], *, arrays: bool = False
+) -> tuple[float, list[Any]]:
+    """Run f over the samples one at a time and sum: what a batched call must equal.
+
+    With ``arrays=False`` each sample runs the float program (Python's math
+    functions); with ``arrays=True`` it is a batch of one, so NumPy's exp, log, ...
+    compute it. The two can differ in the last bit of an elementary function, which
+    a cancellation later in a graph (a - b with a close to b) can make large; a
+    batched call equals the second loop, or the first where it falls back to floats.
+    """
     n = len(args[batched[0]])
-    cf = autograd.compile(f)
+    cf = autograd.compile(f, batch_argnums=batched) if arrays else autograd.compile(f)
     value, shared, per_sample = 0.0, [0.0] * len(args), {k: [] for k in batched}
     for i in range(n):
-        sample = [a[i] if k in batched else a for k, a in enumerate(args)]
-        v, grads = cf.value_and_grad(*sample)
+        if arrays:
+            sample = [[a[i]] if k in batched else a for k, a in enumerate(args)]
+            v, grads = cf.value_and_grad(*sample)
+            grads = [g[0] if k in batched else g for k, g in enumerate(grads)]
+        else:
+            v, grads = cf.value_and_grad(*[a[i] if k in batched else a for k, a in enumerate(args)])
         value += v
         for k, g in enumerate(grads):
             if k in per_sample:
@@ -457,27 +470,39 @@ def _sum_close(got: float, want: float, scale: float) -> bool:
     return got == want or abs(got - want) <= 1e-12 * max(scale, abs(want), 1e-300)
 
 
+def _matches(
+    got: tuple[Any, tuple[Any, ...]], want: tuple[float, list[Any]], scale: float, n: int
+) -> bool:
+    """A batched (value, grads) equals a loop's: within 1e-12 of the terms summed."""
+    value, grads = got
+    if not _sum_close(value, want[0], scale):
+        return False
+    for g, w in zip(grads, want[1]):
+        if isinstance(w, list):  # a batched argument: one derivative per sample
+            if len(g) != len(w) or not all(_sum_close(a, b, abs(b)) for a, b in zip(g, w)):
+                return False
+        elif not isinstance(g, float) or not (
+            _sum_close(g, w, abs(w)) or math.isclose(g, w, rel_tol=1e-12, abs_tol=1e-12 * n)
+        ):
+            return False
+    return True
+
+
 def _assert_batch_equals_loop(f: Any, args: list[Any], batched: tuple[int, ...]) -> None:
     """compile(f, batch_argnums=batched) equals the per-sample loop, value and every gradient."""
     cf = autograd.compile(f, batch_argnums=batched)
     try:
-        want_value, want_grads = _loop(f, args, batched)
+        floats = _loop(f, args, batched)
     except (ValueError, ZeroDivisionError) as error:
         with pytest.raises(type(error), match=r"\(sample \d+\)"):
             cf.value_and_grad(*args)
         return
-    value, grads = cf.value_and_grad(*args)
-    outputs = cf(*args)
-    assert _sum_close(value, want_value, sum(abs(v) for v in outputs))
-    for k, (got, want) in enumerate(zip(grads, want_grads)):
-        if k in batched:
-            assert len(got) == len(want)
-            assert all(_sum_close(a, b, abs(b)) for a, b in zip(got, want))
-        else:
-            assert isinstance(got, float)
-            assert _sum_close(got, want, abs(want) + 1e-300) or math.isclose(
-                got, want, rel_tol=1e-12, abs_tol=1e-12 * len(args[batched[0]])
-            )
+    got = cf.value_and_grad(*args)
+    scale = sum(abs(v) for v in cf(*args))
+    n = len(args[batched[0]])
+    assert _matches(got, floats, scale, n) or _matches(
+        got, _loop(f, args, batched, arrays=True), scale, n
+    )
 
 
 class TestBatched:
@@ -644,3 +669,35 @@ class TestAnomaly:
         assert cf.grad(0.0) == (math.inf,)
         with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="sqrt"):
             cf.grad(0.0)
+
+
+class TestAux:
+    def test_aux_is_returned_not_differentiated(self) -> None:
+        """With has_aux the function returns (value, aux); only value is differentiated."""
+        cf = autograd.compile(lambda x, y: (x * y, [x + y, x.exp()]), has_aux=True)
+        (value, aux), grads = cf.value_and_grad(2.0, 3.0)
+        assert (value, aux, grads) == (6.0, [5.0, math.exp(2.0)], (3.0, 2.0))
+        assert cf(2.0, 3.0) == (6.0, [5.0, math.exp(2.0)])
+
+    def test_batched_aux_is_per_sample(self) -> None:
+        """A batched call reduces the value and returns the aux per sample, unreduced."""
+        cf = autograd.compile(lambda w, x: ((w * x) ** 2, w * x), batch_argnums=1, has_aux=True)
+        (value, aux), (dw, dx) = cf.value_and_grad(2.0, [1.0, 3.0], reduce="mean")
+        assert (value, list(aux)) == (20.0, [2.0, 6.0])
+        assert (dw, list(dx)) == ((8.0 + 72.0) / 2, [4.0, 12.0])
+        out, single = cf(2.0, [1.0, 3.0])
+        assert (list(out), list(single)) == ([4.0, 36.0], [2.0, 6.0])
+
+    def test_aux_must_be_a_pair(self) -> None:
+        """A function compiled with has_aux must return a pair; has_aux must be a bool."""
+        with pytest.raises(TypeError, match="pair"):
+            autograd.compile(lambda x: x, has_aux=True)(1.0)
+        with pytest.raises(TypeError, match="has_aux"):
+            autograd.compile(lambda x: x, has_aux=1)  # type: ignore[arg-type]
+
+    def test_aux_survives_the_float_fallback(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without NumPy the aux comes back per sample too."""
+        monkeypatch.setattr("autograd.compiler._numpy", lambda: None)
+        cf = autograd.compile(lambda w, x: (w * x, x + 1.0), batch_argnums=1, has_aux=True)
+        (value, aux), (dw, dx) = cf.value_and_grad(2.0, [1.0, 3.0])
+        assert (value, list(aux), dw, list(dx)) == (8.0, [2.0, 4.0], 4.0, [2.0, 2.0])
