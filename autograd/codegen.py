@@ -125,6 +125,23 @@ class Program:
         self.backward: Callable[..., tuple[tuple[Any, ...], tuple[Any, ...]]] = namespace[
             "backward"
         ]
+        self._variants: dict[object, Program] = {}
+
+    def checked(self) -> Program:
+        """The same program with every value and gradient checked for NaN and inf (made once)."""
+        return self._variant("checked", anomaly=True)
+
+    def batched_on(self, positions: Sequence[int]) -> Program:
+        """The same program with the inputs at ``positions`` per sample, on arrays (made once)."""
+        return self._variant(tuple(sorted(positions)), batched=positions)
+
+    def _variant(self, key: object, **options: Any) -> Program:
+        variant = self._variants.get(key)
+        if variant is None:
+            outputs, inputs = self.graph
+            variant = Program(outputs, inputs, self.n_wrt, **options)
+            self._variants[key] = variant
+        return variant
 
 
 def _numpy() -> Any:

@@ -189,7 +189,6 @@ class Compiled:
         self.batch_argnums = _check_batch_argnums(batch_argnums)
         self.has_aux = has_aux
         self.programs: dict[int, Program] = {}
-        self._variants: dict[tuple[int, str], Program] = {}  # batched and checked programs
         self._aux_single: dict[int, bool] = {}  # per program: the aux is one Value, not a list
         self._latest: Program | None = None
         self.__name__ = getattr(f, "__name__", type(f).__name__)
@@ -233,20 +232,7 @@ class Compiled:
         if not mode.current().anomaly:
             self._latest = program
             return program
-        return self._variant(n, "checked")
-
-    def _variant(self, n: int, kind: str) -> Program:
-        """The ``"checked"`` or ``"numpy"`` program of the traced graph for ``n`` arguments."""
-        variant = self._variants.get((n, kind))
-        if variant is None:
-            base = self.programs[n]
-            outputs, inputs = base.graph
-            if kind == "checked":
-                variant = Program(outputs, inputs, anomaly=True)
-            else:
-                variant = Program(outputs, inputs, batched=self.batch_argnums)
-            self._variants[(n, kind)] = variant
-        return variant
+        return program.checked()
 
     def _trace(self, numbers: Sequence[float]) -> Program:
         """Call ``f`` on one fresh leaf per number and generate the program of its graph."""
@@ -361,93 +347,124 @@ class Compiled:
     def _batched_forward(self, xs: tuple[Any, ...]) -> list[Any]:
         """Every output of ``f``, one number per sample."""
         n, args = self._batch(xs)
-        np = _numpy()
-        if np is None or mode.current().anomaly:
-            rows = [outs for outs, _ in self._samples(n, args, seeds=None)]
-            return [_floats(np, [row[k] for row in rows]) for k in range(len(rows[0]))]
-        variant = self._variant(len(args), "numpy")
-        self._latest = variant
-        with np.errstate(all="ignore"):  # no RuntimeWarning: overflow gives inf, as in floats
-            outs = variant.forward(*args)
-        return [np.array(np.broadcast_to(out, (n,)), dtype=np.float64) for out in outs]
+        program = self.programs[len(args)]
+        outs, _ = run_batch(program, args, n, self.batch_argnums)
+        self._latest = program.batched_on(self.batch_argnums) if _numpy() else program
+        return outs
 
     def _batched_value_and_grad(
         self, xs: tuple[Any, ...], reduce: str
     ) -> tuple[float, list[Any], list[Any]]:
         """The summed (or averaged) value, the aux outputs per sample, and the gradients."""
         n, args = self._batch(xs)
-        np = _numpy()
-        if np is None or mode.current().anomaly:
-            value, aux, grads = self._summed_samples(n, args)
-        else:
-            variant = self._variant(len(args), "numpy")
-            self._latest = variant
-            per_sample = variant.per_sample_outputs
-            # Seed 1 for each sample's value, 0 for the aux: an output that depends on no
-            # sample (a function of the parameters alone) counts once per sample.
-            seeds = [np.ones(n) if per_sample[0] else float(n)]
-            seeds += [np.zeros(n) if k else 0.0 for k in per_sample[1:]]
-            with np.errstate(all="ignore"):  # no RuntimeWarning: overflow gives inf, as in floats
-                outs, raw = variant.backward(*args, *seeds)
-                value = float(np.sum(outs[0])) if per_sample[0] else n * float(outs[0])
-            aux = [np.array(np.broadcast_to(out, (n,)), dtype=np.float64) for out in outs[1:]]
-            grads = [
-                np.array(np.broadcast_to(g, (n,)), dtype=np.float64)
-                if i in self.batch_argnums
-                else float(g)
-                for i, g in enumerate(raw)
-            ]
-            # NaN where a sample's zero gradient met an infinite local derivative, which
-            # per-sample code does not guard: the float program, sample by sample, does.
-            if value != value or any(np.isnan(g).any() for g in grads):
-                value, aux, grads = self._summed_samples(n, args)
+        program = self.programs[len(args)]
+        seeds = [1.0] + [0.0] * (program.n_outputs - 1)
+        outs, grads = run_batch(program, args, n, self.batch_argnums, seeds)
+        self._latest = program.batched_on(self.batch_argnums) if _numpy() else program
+        value = float(_numpy().sum(outs[0])) if _numpy() else sum(outs[0])
+        assert grads is not None
         if reduce == "mean":
             value /= n
             grads = [_divided(g, n) for g in grads]
-        return value, aux, grads
+        return value, outs[1:], grads
 
-    def _samples(
-        self, n: int, args: list[Any], seeds: Sequence[float] | None
-    ) -> Iterator[tuple[Any, Any]]:
-        """Run the float program on each sample in turn: (outputs, grads or None) per sample."""
-        program = self._checked(self.programs[len(args)], len(args))
-        # Python floats, not NumPy scalars: the float program must run on floats.
-        columns = [
-            a.tolist() if k in self.batch_argnums and not isinstance(a, list) else a
-            for k, a in enumerate(args)
-        ]
-        for i in range(n):
-            sample = [a[i] if k in self.batch_argnums else a for k, a in enumerate(columns)]
-            try:
-                if seeds is None:
-                    yield program.forward(*sample), None
-                else:
-                    yield program.backward(*sample, *seeds)
-            except (ValueError, ZeroDivisionError, FloatingPointError) as error:
-                raise type(error)(f"{error} (sample {i})") from None
 
-    def _summed_samples(self, n: int, args: list[Any]) -> tuple[float, list[Any], list[Any]]:
-        """The per-sample programs' values summed, their aux outputs, and summed gradients."""
-        np = _numpy()
-        program = self.programs[len(args)]
-        value = 0.0
-        aux: list[list[float]] = [[] for _ in range(program.n_outputs - 1)]
-        shared = [0.0] * len(args)
-        per_sample: dict[int, list[float]] = {k: [] for k in self.batch_argnums}
-        seeds = [1.0] + [0.0] * (program.n_outputs - 1)
-        for outs, grads in self._samples(n, args, seeds):
-            value += outs[0]
-            for column, out in zip(aux, outs[1:]):
-                column.append(out)
-            for k, g in enumerate(grads):
-                if k in per_sample:
-                    per_sample[k].append(g)
-                else:
-                    shared[k] += g
+def run_batch(
+    program: Program,
+    args: list[Any],
+    n: int,
+    batched: Sequence[int],
+    seeds: Sequence[float] | None = None,
+) -> tuple[list[Any], list[Any] | None]:
+    """Run a float program on a batch: its outputs per sample, and with seeds, its gradients.
+
+    The inputs at ``batched`` hold ``n`` numbers each (float arrays, or lists
+    without NumPy); the others are numbers shared by every sample. With NumPy the
+    program's array variant runs once over the whole batch; without it, or inside
+    ``detect_anomaly``, the program runs sample by sample (checked), and an error
+    names the sample. With ``seeds`` (one per output, the same for every sample) the
+    gradients are ``sum_i sum_k seeds[k] d out_k(sample i) / d input``: a number
+    for each shared input, ``n`` numbers for each batched one.
+
+    This is what :class:`Compiled` runs for batched calls; ``nn.fit`` runs it on
+    the program of a model's per-sample loss.
+
+    Args:
+        program: the float program of one sample (see :class:`Program`).
+        args: one argument per program input.
+        n: the number of samples, >= 1.
+        batched: the positions of the per-sample arguments.
+        seeds: None for the outputs alone.
+
+    Returns:
+        ``(outputs, grads)``: each output as ``n`` numbers, and the gradients (None
+        without seeds).
+    """
+    np = _numpy()
+    if np is None or mode.current().anomaly:
+        return _per_sample(program, args, n, batched, seeds)
+    variant = program.batched_on(batched)
+    per_sample = variant.per_sample_outputs
+    with np.errstate(all="ignore"):  # no RuntimeWarning: overflow gives inf, as in floats
+        if seeds is None:
+            raw_outs = variant.forward(*args)
+            grads = None
+        else:
+            # An output that depends on no sample (a function of the parameters alone)
+            # is the same for every sample: its seed counts n times.
+            seeded = [
+                np.full(n, seed) if sample else n * seed for seed, sample in zip(seeds, per_sample)
+            ]
+            raw_outs, raw_grads = variant.backward(*args, *seeded)
+            grads = [
+                np.array(np.broadcast_to(g, (n,)), dtype=np.float64) if i in batched else float(g)
+                for i, g in enumerate(raw_grads)
+            ]
+            # NaN where a sample's zero gradient met an infinite local derivative, which
+            # per-sample code does not guard: the float program, sample by sample, does.
+            if any(np.isnan(g).any() for g in grads):
+                return _per_sample(program, args, n, batched, seeds)
+    outs = [np.array(np.broadcast_to(out, (n,)), dtype=np.float64) for out in raw_outs]
+    return outs, grads
+
+
+def _per_sample(
+    program: Program, args: list[Any], n: int, batched: Sequence[int], seeds: Sequence[float] | None
+) -> tuple[list[Any], list[Any] | None]:
+    """``run_batch`` on floats: the program once per sample, summing the gradients."""
+    np = _numpy()
+    if mode.current().anomaly:
+        program = program.checked()
+    # Python floats, not NumPy scalars: the float program must run on floats.
+    columns = [
+        a.tolist() if k in batched and not isinstance(a, list) else a for k, a in enumerate(args)
+    ]
+    outs: list[list[float]] = [[] for _ in range(program.n_outputs)]
+    shared = [0.0] * len(args)
+    per_sample: dict[int, list[float]] = {k: [] for k in batched}
+    for i in range(n):
+        sample = [a[i] if k in batched else a for k, a in enumerate(columns)]
+        grads: tuple[float, ...] = ()
+        try:
+            if seeds is None:
+                values = program.forward(*sample)
+            else:
+                values, grads = program.backward(*sample, *seeds)
+        except (ValueError, ZeroDivisionError, FloatingPointError) as error:
+            raise type(error)(f"{error} (sample {i})") from None
+        for column, value in zip(outs, values):
+            column.append(value)
+        for k, g in enumerate(grads):
+            if k in per_sample:
+                per_sample[k].append(g)
+            else:
+                shared[k] += g
+    gradients = None
+    if seeds is not None:
         gradients = [
             _floats(np, per_sample[k]) if k in per_sample else shared[k] for k in range(len(args))
         ]
-        return value, [_floats(np, column) for column in aux], gradients
+    return [_floats(np, column) for column in outs], gradients
 
 
 def _as_value(name: str, what: str, out: object) -> Value:
