@@ -361,7 +361,7 @@ class Compiled:
         seeds = [1.0] + [0.0] * (program.n_outputs - 1)
         outs, grads = run_batch(program, args, n, self.batch_argnums, seeds)
         self._latest = program.batched_on(self.batch_argnums) if _numpy() else program
-        value = float(_numpy().sum(outs[0])) if _numpy() else sum(outs[0])
+        value = _total(outs[0])
         assert grads is not None
         if reduce == "mean":
             value /= n
@@ -477,6 +477,15 @@ def _as_value(name: str, what: str, out: object) -> Value:
             f"{name}: {what} must return a Value or a real number, got {type(out).__name__}"
         )
     return Value(number)
+
+
+def _total(values: Any) -> float:
+    """The sum of one output over the samples (inf - inf is NaN, without a warning)."""
+    np = _numpy()
+    if np is None:
+        return sum(values, 0.0)
+    with np.errstate(all="ignore"):
+        return float(np.sum(values))
 
 
 def _floats(np: Any, numbers: list[float]) -> Any:
