@@ -27,7 +27,7 @@ from typing import Any
 
 import autograd
 import nn
-from nn.train import _CompiledStep, _dynamic_step
+from nn.train import _CompiledStep, _DynamicStep
 
 Row = dict[str, Any]
 Layers = list[list[list[float]]]  # layer -> neuron -> [w_1, ..., w_n, b]
@@ -182,24 +182,26 @@ def _moons_rows(repeats: int) -> list[Row]:
     loss = nn.losses.binary_cross_entropy_with_logits
     lr = 1e-4  # small, so that many timed steps leave the model about where it started
 
-    def step_with(
-        model: nn.MLP, step: Callable[..., tuple[float, list[Any]]]
-    ) -> Callable[[], float]:
+    def step_with(model: nn.MLP, compiled: bool) -> Callable[[], float]:
         optimizer = nn.optim.SGD(model.parameters(), lr=lr)
+        if compiled:
+            step: Any = _CompiledStep(model, optimizer, X_batch, y_batch, loss)
+        else:
+            step = _DynamicStep(model, X_batch, y_batch, loss)
+        batch = list(range(len(y_batch)))
 
         def one_step() -> float:
             optimizer.zero_grad()
-            value, _ = step(model, X_batch, y_batch, loss, "epoch 1, step 1")
+            value, _ = step(batch, "epoch 1, step 1")
             optimizer.step()
-            return value
+            return float(value)
 
         return one_step
 
     dynamic_model = nn.MLP(2, [16, 16, 1], seed=0)
     compiled_model = nn.MLP(2, [16, 16, 1], seed=0)
-    dynamic = step_with(dynamic_model, _dynamic_step)
-    compiled_step = _CompiledStep(compiled_model, nn.optim.SGD(compiled_model.parameters(), lr=lr))
-    compiled = step_with(compiled_model, compiled_step)
+    dynamic = step_with(dynamic_model, compiled=False)
+    compiled = step_with(compiled_model, compiled=True)
     flat = [p.data for p in dynamic_model.parameters()]
     layers = _layers_from(flat, [2, 16, 16, 1])
     first = [dynamic(), compiled(), _hand_step(layers, X_batch, y_batch, lr)]

@@ -10,12 +10,6 @@ from autograd import Scalar, Value, checks
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "tanh"]
 
 
-def _data(x: Scalar) -> float:
-    # float(x), not x.data: autograd.compile notices float() on a traced Value and
-    # refuses to freeze this data-dependent choice into compiled code.
-    return float(x)
-
-
 def _scalars(where: str, xs: object, *, empty: bool = True) -> list[Scalar]:
     """The elements of ``xs``, a sequence of Values and real numbers, as Values and floats."""
     items = checks.sequence(where, "xs", xs, what="a sequence of Values or numbers")
@@ -31,12 +25,12 @@ def _shifted(xs: list[Scalar]) -> tuple[Scalar, list[Scalar]]:
     so a sum of their ``exp`` is at least 1 and its ``log`` never sees 0. Equal inputs
     give exact zeros, however large they are.
 
-    ``m`` is the data's maximum, taken as a constant: each result below is unchanged
-    by ``m``, and so is its gradient, since ``m`` cancels out (``d/dx_i`` is exact,
-    not approximate), and the graph is smaller. This is the one place that picks
-    ``m``; a max node would go here.
+    ``m`` is one :func:`autograd.max` node, not a number read off the data: each
+    result below is unchanged by ``m`` and so is its gradient (the paths through
+    ``m`` cancel), and a node lets ``autograd.compile`` trace these functions,
+    where Python cannot look at the data to pick the largest input.
     """
-    m = max(_data(x) for x in xs)
+    m = autograd.max(xs)
     return m, [x - m for x in xs]
 
 
@@ -50,8 +44,8 @@ def logsumexp(xs: Sequence[Scalar]) -> Scalar:
 
     With ``m = max(x)``: ``logsumexp(x) = m + log(sum_j exp(x_j - m))``. Every
     ``x_j - m <= 0``, so no ``exp`` overflows, and the largest term is 1, so the
-    ``log`` never sees 0. ``m`` is taken as a constant: the gradient is the same
-    either way (``d/dx_i = softmax(x)_i``) and the graph is smaller.
+    ``log`` never sees 0. ``m`` is an :func:`autograd.max` node, whose paths cancel
+    in the gradient: ``d/dx_i = softmax(x)_i``.
 
     Args:
         xs: a non-empty sequence of Values or numbers.

@@ -4,19 +4,25 @@ Each takes the predictions for N samples and their targets, and returns one
 Value: the mean of the per-sample losses (``reduction="mean"``, the default, the
 ``1/N`` formulas below) or their sum (``reduction="sum"``). Predictions may be
 Values or plain numbers; with numbers only the result is still a Value (a leaf).
+
+Each loss also has a per-sample form without Python branches on the data,
+:data:`PER_SAMPLE`, which ``nn.fit(compile=True)`` compiles together with the model
+to train whole batches on arrays.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import autograd
 from autograd import Scalar, Value, checks
 
-from .functional import log_softmax
+from .functional import _log_sum_exp, _shifted, log_softmax
 
 __all__ = [
+    "PER_SAMPLE",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
@@ -166,9 +172,8 @@ def binary_cross_entropy_with_logits(
 
     ``(1/N) sum_i [softplus(x_i) - t_i x_i]`` with ``softplus(x) = log(1 + e^x)``,
     which equals ``-(1/N) sum_i [t_i log sigmoid(x_i) + (1 - t_i) log(1 - sigmoid(x_i))]``.
-    softplus is evaluated as ``x + log(1 + e^-x)`` for ``x >= 0`` and
-    ``log(1 + e^x)`` otherwise, i.e. ``max(x, 0) + log(1 + e^-|x|)``: ``exp``
-    never overflows and nothing is clamped. The gradient is
+    softplus is the primitive :func:`autograd.softplus`, evaluated as
+    ``max(x, 0) + log1p(e^-|x|)``: ``exp`` never overflows and nothing is clamped. The gradient is
     ``(1/N)(sigmoid(x_i) - t_i)``, correct at ``x = 0`` too.
 
     Args:
@@ -196,16 +201,15 @@ def binary_cross_entropy_with_logits(
         t = _scalar(where, f"targets[{i}]", t)
         if not 0.0 <= _data(t) <= 1.0:
             raise ValueError(f"{where}: targets[{i}] must be in [0, 1], got {_data(t)!r}")
-        if _data(x) >= 0.0:
-            softplus = x + autograd.log(1.0 + autograd.exp(-x))
-        else:
-            softplus = autograd.log(1.0 + autograd.exp(x))
-        terms.append(softplus - t * x)
+        terms.append(_logits_term(x, [t]))
     return _reduce(autograd.sum(terms), n, reduction)
 
 
 def cross_entropy(
-    logits: Sequence[Sequence[Scalar]], targets: Sequence[int], *, reduction: str = "mean"
+    logits: Sequence[Sequence[Scalar]],
+    targets: Sequence[int] | Sequence[Sequence[Scalar]],
+    *,
+    reduction: str = "mean",
 ) -> Value:
     """Multi-class cross-entropy of softmax(logits): ``(1/N) sum_i [logsumexp(z_i) - z_i[t_i]]``.
 
@@ -215,9 +219,13 @@ def cross_entropy(
     it matters: equal logits give exactly ``log C``, even at 1e300. The gradient for
     row i is ``(1/N)(softmax(z_i) - onehot(t_i))``.
 
+    A target may also be a row of C numbers, such as a one-hot row; the term is then
+    ``-sum_j t_ij log softmax(z_i)_j``, which for a one-hot row equals the class
+    index's term exactly.
+
     Args:
         logits: N rows of C raw scores each (C >= 1, the same for every row).
-        targets: N class indices, ints in ``[0, C)``.
+        targets: N class indices, ints in ``[0, C)``, or N rows of C numbers.
         reduction: ``"mean"`` or ``"sum"``.
 
     Returns:
@@ -248,10 +256,15 @@ def cross_entropy(
                 f"{where}: every logits row must have {width} entries like row 0, "
                 f"row {i} has {len(row)}"
             )
+        scores = [_scalar(where, f"logits[{i}][{j}]", z) for j, z in enumerate(row)]
+        if isinstance(t, Sequence) and not isinstance(t, (str, bytes)):
+            _pair(where, f"logits[{i}]", row, t, f"targets[{i}]")
+            weights = [_scalar(where, f"targets[{i}][{j}]", w) for j, w in enumerate(t)]
+            picked.append(_class_term(scores, weights))
+            continue
         t = checks.integer(
             where, f"targets[{i}]", t, minimum=0, maximum=width - 1, why=f" for {width} classes"
         )
-        scores = [_scalar(where, f"logits[{i}][{j}]", z) for j, z in enumerate(row)]
         picked.append(log_softmax(scores)[t])
     return _reduce(-autograd.sum(picked), n, reduction)
 
@@ -291,3 +304,104 @@ def hinge_loss(
             raise ValueError(f"{where}: targets[{i}] must be -1 or +1, got {checks.shown(t)}")
         terms.append(autograd.relu(1.0 - label * s))
     return _reduce(autograd.sum(terms), n, reduction)
+
+
+# --- per sample, without branches on data -----------------------------------------
+
+
+def _squares_term(prediction: Any, target: Sequence[Scalar]) -> Scalar:
+    """One sample's mean squared error over its outputs: ``(1/C) sum_j (p_j - t_j)^2``."""
+    row = prediction if isinstance(prediction, list) else [prediction]
+    diffs = [p - t for p, t in zip(row, target)]
+    total: Scalar = autograd.dot(diffs, diffs)
+    return total / len(diffs) if len(diffs) > 1 else total
+
+
+def _probability_term(p: Any, target: Sequence[Scalar]) -> Scalar:
+    """``-(t log p + (1 - t) log(1 - p))``, each log clamped at LOG_CLAMP by a maximum node."""
+    (t,) = target
+    small = _SMALLEST_UNCLAMPED
+    log_p: Scalar = autograd.log(autograd.maximum(p, small))
+    log_q: Scalar = autograd.log(autograd.maximum(1.0 - p, small))
+    return -(t * log_p + (1.0 - t) * log_q)
+
+
+def _logits_term(x: Any, target: Sequence[Scalar]) -> Scalar:
+    """``softplus(x) - t x``: binary cross-entropy from a logit, stable for any x."""
+    (t,) = target
+    term: Scalar = autograd.softplus(x) - t * x
+    return term
+
+
+def _class_term(scores: list[Scalar], weights: Sequence[Scalar]) -> Scalar:
+    """``sum_j w_j log softmax(z)_j`` = ``sum_j w_j (z_j - m) - log sum_j exp(z_j - m)``.
+
+    For a one-hot ``w`` the dot picks ``z_t - m`` exactly (the other products are 0),
+    so this equals the class index's term of :func:`cross_entropy` to the last bit.
+    It assumes the weights sum to 1.
+    """
+    _, shifted = _shifted(scores)
+    return autograd.dot(weights, shifted) - _log_sum_exp(shifted)
+
+
+def _hinge_term(s: Any, target: Sequence[Scalar]) -> Scalar:
+    """``max(0, 1 - t s)``."""
+    (t,) = target
+    term: Scalar = autograd.relu(1.0 - t * s)
+    return term
+
+
+def _one_number(target: Any, n_outputs: int) -> list[float]:
+    return [float(target)]
+
+
+def _numbers(target: Any, n_outputs: int) -> list[float]:
+    if isinstance(target, Sequence) and not isinstance(target, (str, bytes)):
+        return [float(t) for t in target]
+    return [float(target)]
+
+
+def _one_hot(target: Any, n_outputs: int) -> list[float]:
+    if isinstance(target, Sequence) and not isinstance(target, (str, bytes)):
+        return [float(t) for t in target]
+    return [1.0 if j == target else 0.0 for j in range(n_outputs)]
+
+
+def _probabilities_in_range(predictions: Sequence[float]) -> None:
+    for i, p in enumerate(predictions):
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"binary_cross_entropy: probs[{i}] must be in [0, 1], got {p!r}")
+
+
+class PerSample(NamedTuple):
+    """A loss for one sample, with no Python branch on the data, so that it can be traced.
+
+    The batch loss with ``reduction="mean"`` is the mean of the per-sample losses,
+    so a compiled program of the model and this form, run over a batch on arrays
+    (``autograd.compile(..., batch_argnums=...)``), gives the batch loss and its
+    gradient. ``nn.fit(compile=True)`` does that.
+
+    Attributes:
+        loss: ``loss(prediction, target) -> Value``: one sample's loss, from the
+            model's output (a Value, or a list for several outputs) and the target
+            as the numbers ``encode`` gives.
+        encode: ``encode(target, n_outputs) -> list of floats``: a target as numbers
+            (a class index becomes a one-hot row of ``n_outputs``).
+        check: ``check(predictions)``, predictions as floats, raising the loss's own
+            ``ValueError`` for those outside its domain (probabilities outside
+            [0, 1]), or None.
+    """
+
+    loss: Callable[[Any, Sequence[Scalar]], Scalar]
+    encode: Callable[[Any, int], list[float]]
+    check: Callable[[Sequence[float]], None] | None = None
+
+
+#: The per-sample form of each loss of this module, by the loss function.
+PER_SAMPLE: dict[Callable[..., Value], PerSample] = {
+    mse_loss: PerSample(_squares_term, _numbers),
+    binary_cross_entropy: PerSample(_probability_term, _one_number, _probabilities_in_range),
+    binary_cross_entropy_with_logits: PerSample(_logits_term, _one_number),
+    cross_entropy: PerSample(lambda row, target: -_class_term(list(row), target), _one_hot),
+    hinge_loss: PerSample(_hinge_term, _one_number),
+}

@@ -6,12 +6,13 @@ import math
 import numbers
 import operator
 import random
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, checks, no_grad
-from autograd.compiler import Program, tracing
+from autograd.compiler import Program, TraceError, run_batch, tracing
 
 from . import losses
 from .data import batches
@@ -51,7 +52,7 @@ def accuracy(
 
     * A row of scores per sample (several outputs): the predicted class is the
       index of the largest score (the first one on a tie), compared with an int
-      class index.
+      class index, or with the largest entry of a one-hot (or probability) row.
     * One score per sample (binary): the prediction is positive when the score
       is above ``threshold``, the target when it is above 0, so targets may be
       0/1 or -1/+1. Use ``threshold=0.0`` for logits and hinge scores (the
@@ -99,10 +100,15 @@ def accuracy(
                 raise ValueError(f"{where}: {name} must be {row}, got {checks.shown(prediction)}")
             width = len(prediction)
             scores = [_score(where, f"{name}[{j}]", score) for j, score in enumerate(prediction)]
-            classes = f" for {width} classes"
-            label = checks.integer(
-                where, f"targets[{i}]", target, minimum=0, maximum=width - 1, why=classes
-            )
+            if isinstance(target, (list, tuple)):  # a one-hot (or probability) row
+                checks.sequence(where, f"targets[{i}]", target, length=width)
+                weights = [_score(where, f"targets[{i}][{j}]", w) for j, w in enumerate(target)]
+                label = weights.index(max(weights))
+            else:
+                classes = f" for {width} classes"
+                label = checks.integer(
+                    where, f"targets[{i}]", target, minimum=0, maximum=width - 1, why=classes
+                )
             correct += scores.index(max(scores)) == label
         else:
             truth = target.data if isinstance(target, Value) else target
@@ -223,16 +229,20 @@ def fit(
             ``rng`` when it has one (so a seeded MLP trains the same way, bit for
             bit, every run), else from fresh randomness. The whole data set
             in one batch is used in its order.
-        compile: trace the model's forward pass for one sample once (per input
-            length) with :mod:`autograd.compiler`, and run it as generated Python:
-            the parameters are passed to it as arguments, so it sees every update.
-            The loss stays dynamic (so any loss works, including ones that branch
-            on the predictions): it is built on the predictions as leaves, and
-            its gradients are carried back through each sample's compiled
-            backward pass. The results equal the dynamic path's up to rounding.
-            The model must not branch in Python on values computed from its
-            parameters or inputs (``TraceError`` says so; branches inside ops
-            such as ``relu`` are fine).
+        compile: trace the model once and run it as generated Python, with the
+            parameters passed as arguments, so it sees every update. With a loss
+            of :mod:`nn.losses` and batches of more than one sample (or the whole
+            data set), the model and the loss's per-sample form
+            (:data:`nn.losses.PER_SAMPLE`) are traced together on one sample, and
+            each batch is one call of that program over all its samples, on NumPy
+            arrays (see ``autograd.compile``'s ``batch_argnums``); the metrics use
+            its predictions. Otherwise (another loss, ``batch_size=1``, or rows of
+            different lengths) only the model's pass for one sample is compiled,
+            and the loss is built on its predictions. The results equal the
+            dynamic path's up to rounding. A model that branches in Python on
+            values computed from its parameters or inputs cannot be traced: fit
+            warns (``RuntimeWarning``, with the ``TraceError``'s message) and trains
+            on the dynamic path (branches inside ops such as ``relu`` are fine).
 
     Returns:
         A :class:`History`.
@@ -242,8 +252,6 @@ def fit(
             or infinite, naming the epoch and the step.
         TypeError: if an argument has the wrong type (flags must be True or False).
         ValueError: if ``X`` and ``y`` do not match or an argument is out of range.
-        autograd.compiler.TraceError: with ``compile=True``, when the model's
-            Python control flow depends on its parameters or inputs.
 
     Example:
         >>> import nn
@@ -280,7 +288,7 @@ def fit(
         model_rng = getattr(model, "rng", None)
         rng = model_rng if isinstance(model_rng, random.Random) else random.Random()
     size = n if batch_size is None else batch_size
-    step = _CompiledStep(model, optimizer) if compile else _dynamic_step
+    step = _step(model, optimizer, loss, X, y, size, compile)
     params = optimizer.params
 
     history = History()
@@ -291,32 +299,33 @@ def fit(
         from tqdm.auto import tqdm
 
         bar = tqdm(epoch_numbers, desc="fit", unit="epoch")
+    positions = [(i,) for i in range(n)]  # the batches are drawn as lists of positions
     try:
         before = [p.data for p in params]
         for epoch in bar if bar is not None else epoch_numbers:
             total = 0.0
             predictions: list[Any] = []
             targets: list[Any] = []
-            order = batches(X, y, size, shuffle=size < n, seed=rng.randrange(2**32))
-            for number, (X_batch, y_batch) in enumerate(order, start=1):
+            order = batches(positions, range(n), size, shuffle=size < n, seed=rng.randrange(2**32))
+            for number, (_, batch) in enumerate(order, start=1):
                 when = f"epoch {epoch}, step {number}"
                 saved = _optimizer_state(optimizer)
                 optimizer.zero_grad()
-                value, outputs = step(model, X_batch, y_batch, loss, when)
+                value, outputs = step(batch, when)
                 optimizer.step()
                 after = [p.data for p in params]
                 if not all(map(math.isfinite, after)):  # cheap: C-level, one pass
                     _restore(params, before, optimizer, saved)
                     raise _diverged(params, after, when)
                 before = after
-                total += value * len(y_batch)
-                predictions += [_plain(o) for o in outputs]
-                targets += y_batch
+                total += value * len(batch)
+                predictions += outputs
+                targets += [y[i] for i in batch]
             history.loss.append(total / n)
             for name, metric in tracked.items():
                 history.metrics.setdefault(name, []).append(metric(predictions, targets))
             if val_data is not None:
-                _validate(model, val_data, loss, tracked, history)
+                _validate(model, step, val_data, loss, tracked, history)
             if scheduler is not None:
                 scheduler.step()
             if bar is not None:
@@ -385,6 +394,37 @@ def _diverged(params: list[Value], data: list[float], when: str) -> FloatingPoin
     )
 
 
+#: One training step: ``step(batch, when) -> (loss, predictions)`` for the samples at the
+#: positions ``batch``, after adding the loss's gradient into the parameters' ``grad``;
+#: the predictions are plain numbers (or rows of them). ``when`` names the step in errors.
+Step = Callable[[list[int], str], tuple[float, list[Any]]]
+
+
+def _step(
+    model: Callable[[Any], Any],
+    optimizer: Optimizer,
+    loss: Callable[..., Value],
+    X: Sequence[Sequence[float]],
+    y: Sequence[Any],
+    size: int,
+    compile: bool,
+) -> Step:
+    """The step fit runs: on the graph, with the model compiled, or batched on arrays."""
+    if not compile:
+        return _DynamicStep(model, X, y, loss)
+    form = losses.PER_SAMPLE.get(loss)
+    width = len(X[0])
+    try:
+        if form is not None and size > 1 and all(len(row) == width for row in X):
+            return _BatchedStep(model, optimizer, loss, form, X, y)
+        return _CompiledStep(model, optimizer, X, y, loss)
+    except TraceError as error:
+        warnings.warn(
+            f"{error} fit trains on the dynamic path instead.", RuntimeWarning, stacklevel=3
+        )
+        return _DynamicStep(model, X, y, loss)
+
+
 def _objective(
     outputs: list[Any], y_batch: list[Any], loss: Callable[..., Value], when: str
 ) -> Value:
@@ -394,43 +434,76 @@ def _objective(
         raise TypeError(
             f"fit: loss must return a Value to backpropagate from, got {type(objective).__name__}"
         )
-    if not math.isfinite(objective.data):
-        raise FloatingPointError(
-            f"fit: the loss became {objective.data!r} in {when}; "
-            "try a smaller learning rate or check the data"
-        )
+    _finite_loss(objective.data, when)
     return objective
 
 
-def _dynamic_step(
-    model: Callable[[Any], Any],
-    X_batch: list[Any],
-    y_batch: list[Any],
-    loss: Callable[..., Value],
-    when: str,
-) -> tuple[float, list[Any]]:
-    """Forward and backward for one batch on the graph: the loss and the model's outputs."""
-    outputs = [model(x) for x in X_batch]
-    objective = _objective(outputs, y_batch, loss, when)
-    objective.backward()
-    return objective.data, outputs
+def _finite_loss(value: float, when: str) -> None:
+    """Raise FloatingPointError if a batch's loss is NaN or infinite."""
+    if not math.isfinite(value):
+        raise FloatingPointError(
+            f"fit: the loss became {value!r} in {when}; "
+            "try a smaller learning rate or check the data"
+        )
 
 
-class _CompiledStep:
+class _DynamicStep:
+    """Forward and backward for one batch on the graph."""
+
+    def __init__(
+        self,
+        model: Callable[[Any], Any],
+        X: Sequence[Sequence[float]],
+        y: Sequence[Any],
+        loss: Callable[..., Value],
+    ) -> None:
+        self.model, self.X, self.y, self.loss = model, X, y, loss
+
+    def __call__(self, batch: list[int], when: str) -> tuple[float, list[Any]]:
+        outputs = [self.model(list(self.X[i])) for i in batch]
+        objective = _objective(outputs, [self.y[i] for i in batch], self.loss, when)
+        objective.backward()
+        return objective.data, [_plain(o) for o in outputs]
+
+    def evaluate(
+        self, X_val: Sequence[Sequence[float]], y_val: Sequence[Any]
+    ) -> tuple[float, list[Any]]:
+        """The loss and the predictions on other data, recording no graph."""
+        with no_grad():
+            outputs = [self.model(x) for x in X_val]
+            value = _loss_number(self.loss(outputs, list(y_val)), "fit")
+        return value, [_plain(o) for o in outputs]
+
+
+def _parameters(model: Callable[[Any], Any], optimizer: Optimizer) -> list[Value]:
+    """Every parameter a compiled step passes as an argument, the optimizer's first, once."""
+    params = list(optimizer.params)
+    if isinstance(model, Module):
+        params += model.parameters()
+    return list(dict.fromkeys(params))
+
+
+class _CompiledStep(_DynamicStep):
     """Forward and backward for one batch with the model's per-sample pass compiled.
 
     The model is traced once per input length, on its own parameter Values and
-    fresh leaves for the sample, which all become the program's arguments.
+    fresh leaves for the sample, which all become the program's arguments; the
+    loss is built on the predictions as leaves.
     """
 
-    def __init__(self, model: Callable[[Any], Any], optimizer: Optimizer) -> None:
-        params = list(optimizer.params)
-        if isinstance(model, Module):
-            params += model.parameters()
-        self.params = list(dict.fromkeys(params))  # every parameter once, optimizer's first
-        self.model = model
+    def __init__(
+        self,
+        model: Callable[[Any], Any],
+        optimizer: Optimizer,
+        X: Sequence[Sequence[float]],
+        y: Sequence[Any],
+        loss: Callable[..., Value],
+    ) -> None:
+        super().__init__(model, X, y, loss)
+        self.params = _parameters(model, optimizer)
         #: By input length: the program and whether the model returns one Value.
         self.programs: dict[int, tuple[Program, bool]] = {}
+        self._program([float(v) for v in X[0]])  # trace now: a TraceError shows up front
 
     def _program(self, x: Sequence[float]) -> tuple[Program, bool]:
         entry = self.programs.get(len(x))
@@ -447,16 +520,9 @@ class _CompiledStep:
             self.programs[len(x)] = entry
         return entry
 
-    def __call__(
-        self,
-        model: Callable[[Any], Any],
-        X_batch: list[Any],
-        y_batch: list[Any],
-        loss: Callable[..., Value],
-        when: str,
-    ) -> tuple[float, list[Any]]:
+    def __call__(self, batch: list[int], when: str) -> tuple[float, list[Any]]:
         data = [p.data for p in self.params]
-        rows = [[float(v) for v in x] for x in X_batch]
+        rows = [[float(v) for v in self.X[i]] for i in batch]
         programs = [self._program(x) for x in rows]
         # The loss is built on the predictions as leaves; their grads are the seeds
         # of each sample's compiled backward pass.
@@ -465,7 +531,7 @@ class _CompiledStep:
             for x, (program, _) in zip(rows, programs)
         ]
         outputs = [ls[0] if single else ls for ls, (_, single) in zip(leaves, programs)]
-        objective = _objective(outputs, y_batch, loss, when)
+        objective = _objective(outputs, [self.y[i] for i in batch], self.loss, when)
         objective.backward()
         total = [0.0] * len(data)
         for x, (program, _), sample in zip(rows, programs, leaves):
@@ -474,11 +540,114 @@ class _CompiledStep:
                 total = list(map(operator.add, total, program.backward(*data, *x, *seeds)[1]))
         for p, g in zip(self.params, total):
             p.grad += g
-        return objective.data, outputs
+        return objective.data, [_plain(o) for o in outputs]
+
+
+class _BatchedStep:
+    """Forward and backward for a whole batch in one call of a compiled per-sample loss.
+
+    The model and the loss's per-sample form are traced together on the first
+    sample, with the parameters as shared arguments and the sample's inputs and
+    target numbers as per-sample ones; ``run_batch`` then runs the program over a
+    batch on arrays. Its outputs are each sample's loss and the model's outputs,
+    the predictions.
+    """
+
+    def __init__(
+        self,
+        model: Callable[[Any], Any],
+        optimizer: Optimizer,
+        loss: Callable[..., Value],
+        form: losses.PerSample,
+        X: Sequence[Sequence[float]],
+        y: Sequence[Any],
+    ) -> None:
+        self.params = _parameters(model, optimizer)
+        self.form = form
+        width = len(X[0])
+        x_leaves = [Value(float(v)) for v in X[0]]
+        name = f"fit(compile=True) tracing the model and the loss on {width} input(s)"
+        with tracing(name, [*self.params, *x_leaves]):
+            out = model(x_leaves)
+        self.single = not isinstance(out, (list, tuple))
+        predictions = [out] if self.single else list(out)
+        # The targets, checked once by the loss itself on harmless predictions.
+        placeholder = 0.5 if self.single else [0.0] * len(predictions)
+        loss([placeholder] * len(y), list(y))
+        codes = [form.encode(t, len(predictions)) for t in y]
+        t_leaves = [Value(v) for v in codes[0]]
+        inputs = [*self.params, *x_leaves, *t_leaves]
+        with tracing(name, inputs):
+            out = model(x_leaves)
+            outs = [out] if self.single else list(out)
+            sample_loss = form.loss(out if self.single else outs, t_leaves)
+        values = [_as_value(v) for v in (sample_loss, *outs)]
+        self.program = Program(values, inputs, n_wrt=len(self.params))
+        self.batched = tuple(range(len(self.params), len(inputs)))
+        self.columns = _columns([*([float(v) for v in row] for row in X)], codes)
+        self.n = len(y)
+
+    def _run(
+        self, columns: list[Any], n: int, seeds: list[float] | None
+    ) -> tuple[list[Any], list[Any] | None]:
+        data = [p.data for p in self.params]
+        return run_batch(self.program, [*data, *columns], n, self.batched, seeds)
+
+    def _predictions(self, outs: list[Any]) -> list[Any]:
+        """The model's outputs per sample, as numbers or rows."""
+        columns = [list(map(float, out)) for out in outs[1:]]
+        if self.form.check is not None:
+            self.form.check(columns[0])
+        return columns[0] if self.single else [list(row) for row in zip(*columns)]
+
+    def __call__(self, batch: list[int], when: str) -> tuple[float, list[Any]]:
+        whole = len(batch) == self.n and batch == list(range(self.n))
+        columns = self.columns if whole else [_take(c, batch) for c in self.columns]
+        seeds = [1.0] + [0.0] * (self.program.n_outputs - 1)
+        outs, grads = self._run(columns, len(batch), seeds)
+        predictions = self._predictions(outs)
+        value = math.fsum(outs[0]) / len(batch)
+        _finite_loss(value, when)
+        assert grads is not None
+        for p, g in zip(self.params, grads):
+            p.grad += g / len(batch)
+        return value, predictions
+
+    def evaluate(
+        self, X_val: Sequence[Sequence[float]], y_val: Sequence[Any]
+    ) -> tuple[float, list[Any]]:
+        """The loss and the predictions on other data, from the same program."""
+        n_outputs = self.program.n_outputs - 1
+        codes = [self.form.encode(t, n_outputs) for t in y_val]
+        columns = _columns([[float(v) for v in row] for row in X_val], codes)
+        outs, _ = self._run(columns, len(y_val), None)
+        return math.fsum(outs[0]) / len(y_val), self._predictions(outs)
+
+
+def _as_value(x: Any) -> Value:
+    return x if isinstance(x, Value) else Value(_number(x))
+
+
+def _columns(rows: list[list[float]], codes: list[list[float]]) -> list[Any]:
+    """The inputs and target codes as one column (array) per input, samples along it."""
+    table = [[*row, *code] for row, code in zip(rows, codes)]
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - exercised only without the numpy extra
+        return [list(column) for column in zip(*table)]
+    return list(np.array(table, dtype=np.float64).T.copy())
+
+
+def _take(column: Any, batch: list[int]) -> Any:
+    """The batch's samples of a column."""
+    if isinstance(column, list):
+        return [column[i] for i in batch]
+    return column[batch]
 
 
 def _validate(
     model: Callable[[Any], Any],
+    step: Any,
     val_data: tuple[Sequence[Sequence[float]], Sequence[Any]],
     loss: Callable[[list[Any], list[Any]], Value],
     tracked: Mapping[str, Metric],
@@ -486,10 +655,8 @@ def _validate(
 ) -> None:
     """Evaluate the model on the validation data, without recording a graph."""
     X_val, y_val = val_data
-    with no_grad():
-        outputs = [model(x) for x in X_val]
-        history.val_loss.append(_loss_number(loss(outputs, list(y_val)), "fit"))
-    predictions = [_plain(o) for o in outputs]
+    value, predictions = step.evaluate(X_val, y_val)
+    history.val_loss.append(value)
     for name, metric in tracked.items():
         history.metrics.setdefault(f"val_{name}", []).append(metric(predictions, y_val))
 

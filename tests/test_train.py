@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import pytest
@@ -557,24 +558,183 @@ class TestFitCompiled:
         assert history.loss[-1] < 1e-6
         assert (w.data, b.data) == (pytest.approx(2.0, abs=1e-3), pytest.approx(1.0, abs=1e-3))
 
-    def test_branching_model_is_refused(self) -> None:
-        """A model whose Python branch depends on its output raises TraceError naming fit."""
-        from autograd.compiler import TraceError
+    def test_branching_model_falls_back_to_the_dynamic_path(self) -> None:
+        """A model whose Python branch depends on its output warns and trains dynamically."""
+        runs = []
+        for compile in (False, True):
+            w = Value(0.5)
 
-        w = Value(0.5)
+            def model(x: list[Value], w: Value = w) -> Value:
+                z = w * x[0]
+                return z if z > 0 else -z
 
-        def model(x: list[Value]) -> Value:
-            z = w * x[0]
-            return z if z > 0 else -z
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                history = fit(
+                    model,
+                    [[1.0], [2.0]],
+                    [1.0, 2.0],
+                    loss=losses.mse_loss,
+                    optimizer=optim.SGD([w], lr=0.1),
+                    epochs=3,
+                    progress=False,
+                    compile=compile,
+                )
+            runs.append((w.data, history.loss, [str(c.message) for c in caught]))
+        (w_dynamic, loss_dynamic, quiet), (w_compiled, loss_compiled, said) = runs
+        assert (w_compiled, loss_compiled) == (w_dynamic, loss_dynamic)
+        assert quiet == []
+        assert len(said) == 1 and "fit(compile=True) tracing the model" in said[0]
+        assert "dynamic path" in said[0]
 
-        with pytest.raises(TraceError, match=r"fit\(compile=True\) tracing the model"):
+
+def _twin_runs(loss: Any, X: Any, y: Any, widths: list[int], **kwargs: Any) -> list[Any]:
+    """The same model trained dynamically and with compile=True: (model, history) each."""
+    runs = []
+    for compile in (False, True):
+        model = MLP(len(X[0]), widths, activation="tanh", seed=3)
+        history = fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=optim.Adam(model.parameters(), lr=0.05),
+            epochs=3,
+            progress=False,
+            compile=compile,
+            **kwargs,
+        )
+        runs.append((model, history))
+    return runs
+
+
+class TestFitBatched:
+    @pytest.mark.parametrize(
+        ("loss", "kind"),
+        [
+            (losses.mse_loss, "regression"),
+            (losses.binary_cross_entropy_with_logits, "binary"),
+            (losses.hinge_loss, "signs"),
+            (losses.cross_entropy, "classes"),
+            (losses.cross_entropy, "one-hot"),
+        ],
+    )
+    @pytest.mark.parametrize("batch_size", [None, 8])
+    def test_every_loss_trains_as_on_the_graph(self, loss: Any, kind: str, batch_size: Any) -> None:
+        """Each loss of nn.losses, batched on arrays, gives the dynamic path's run to 1e-12."""
+        X, labels = make_blobs(30, centers=3, cluster_std=1.0, seed=1)
+        y: list[Any]
+        widths = [5, 3] if kind in ("classes", "one-hot") else [5, 1]
+        if kind == "regression":
+            y = [x[0] - 0.5 * x[1] for x in X]
+        elif kind == "binary":
+            y = [float(c == 2) for c in labels]
+        elif kind == "signs":
+            y = [1.0 if c == 2 else -1.0 for c in labels]
+        elif kind == "classes":
+            y = list(labels)
+        else:
+            y = [[1.0 if j == c else 0.0 for j in range(3)] for c in labels]
+        (model_d, history_d), (model_c, history_c) = _twin_runs(
+            loss, X, y, widths, batch_size=batch_size, val_data=(X[:7], y[:7])
+        )
+        assert history_c.loss == pytest.approx(history_d.loss, rel=1e-12)
+        assert history_c.val_loss == pytest.approx(history_d.val_loss, rel=1e-12)
+        assert history_c.metrics == history_d.metrics
+        assert _params_close(model_c.parameters(), model_d.parameters(), tol=1e-12)
+
+    def test_probabilities_are_checked_like_the_loss_does(self) -> None:
+        """binary_cross_entropy on outputs outside [0, 1] raises the loss's own error."""
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [3, 1], seed=0)  # linear output: not a probability
+        with pytest.raises(ValueError, match=r"binary_cross_entropy: probs\[\d+\] must be in"):
             fit(
                 model,
-                [[1.0], [2.0]],
-                [1.0, 2.0],
-                loss=losses.mse_loss,
-                optimizer=optim.SGD([w], lr=0.1),
+                X,
+                y,
+                loss=losses.binary_cross_entropy,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
                 epochs=1,
                 progress=False,
                 compile=True,
             )
+
+    def test_sigmoid_probabilities_train_as_on_the_graph(self) -> None:
+        """binary_cross_entropy on sigmoid outputs, batched, equals the dynamic run."""
+        X, y = make_moons(24, noise=0.2, seed=2)
+        runs = []
+        for compile in (False, True):
+            model = MLP(2, [4, 1], output_activation="sigmoid", seed=1)
+            history = fit(
+                model,
+                X,
+                y,
+                loss=losses.binary_cross_entropy,
+                optimizer=optim.SGD(model.parameters(), lr=0.5),
+                epochs=3,
+                batch_size=6,
+                progress=False,
+                compile=compile,
+            )
+            runs.append((model, history))
+        (model_d, history_d), (model_c, history_c) = runs
+        assert history_c.loss == pytest.approx(history_d.loss, rel=1e-12)
+        assert _params_close(model_c.parameters(), model_d.parameters(), tol=1e-12)
+
+    def test_bad_targets_are_refused_by_the_loss_up_front(self) -> None:
+        """A class index out of range raises cross_entropy's error before training."""
+        X, _ = make_blobs(6, centers=2, seed=0)
+        model = MLP(2, [2], seed=0)
+        with pytest.raises(ValueError, match=r"cross_entropy: targets\[0\] must be <= 1"):
+            fit(
+                model,
+                X,
+                [5, 0, 1, 0, 1, 0],
+                loss=losses.cross_entropy,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=False,
+                compile=True,
+            )
+
+    def test_a_loss_of_ones_own_keeps_the_model_compiled(self) -> None:
+        """A loss outside nn.losses trains on the compiled model's predictions, same numbers."""
+
+        def loss(preds: list[Any], targets: list[Any]) -> Value:
+            return losses.hinge_loss(preds, targets) + 0.001 * autograd.sum(
+                [p * p for p in model_params]
+            )
+
+        X, y01 = make_moons(20, noise=0.1, seed=0)
+        y = [2.0 * t - 1.0 for t in y01]
+        results = []
+        for compile in (False, True):
+            model = MLP(2, [4, 1], seed=0)
+            model_params = model.parameters()
+            fit(
+                model,
+                X,
+                y,
+                loss=loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=2,
+                batch_size=5,
+                progress=False,
+                compile=compile,
+            )
+            results.append(model.parameters())
+        assert _params_close(results[0], results[1], tol=1e-12)
+
+
+class TestCrossEntropyRows:
+    def test_one_hot_rows_equal_class_indices(self) -> None:
+        """cross_entropy with one-hot rows equals it with class indices, to the last bit."""
+        logits = [[0.3, -1.2, 2.0], [1e3, 1e3, -5.0]]
+        by_index = losses.cross_entropy(logits, [2, 0])
+        by_row = losses.cross_entropy(logits, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+        assert by_row.data == by_index.data
+
+    def test_rows_must_match_the_logits(self) -> None:
+        """A target row of the wrong length is refused."""
+        with pytest.raises(ValueError, match="targets"):
+            losses.cross_entropy([[0.0, 1.0]], [[1.0, 0.0, 0.0]])
