@@ -26,6 +26,18 @@ reduction (``g_x0 += add_samples(x3 * g_t2)``). Per-sample lines are not guarded
 a zero gradient: the caller reruns the float program sample by sample when a
 NaN shows that one of them needed the guard.
 
+**Layers as matrix products.** In a batched program, ``dot`` nodes that multiply
+shared inputs (weights) with the same per-sample values (a layer's neurons, fed
+the same inputs) are computed together: their per-sample operands are stacked
+once into a k x N array ``S`` and the weights into an m x k matrix ``W``, the
+forward is ``W @ S`` and the backward ``G @ S.T`` for the weights and ``W.T @ G``
+for the inputs, which NumPy hands to BLAS. A one-input op applied to every row
+of such a matrix (a layer's activations) runs once on the whole matrix, and the
+next layer multiplies that matrix directly: a network's layers become a few
+matrix operations, as in PyTorch. A matrix product adds the terms of each sum in
+its own order, so these results may differ from the float program's in the last
+bits, like NumPy's ``exp``.
+
 **Checked programs** (``anomaly=True``, what ``detect_anomaly`` runs) test every
 forward value and every gradient contribution for NaN and inf, and raise
 ``FloatingPointError`` naming the op, as the dynamic engine does.
@@ -40,7 +52,7 @@ import builtins
 import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .graph import topological_order
 from .rules import BUILT_IN_OPS, RULES, Rule
@@ -168,7 +180,12 @@ def _namespace(writer: _Writer, numpy: Any) -> dict[str, Any]:
     """The names a program's code uses: the rows' functions, inf, NaN, and the checks."""
     namespace = _base_namespace()
     if numpy is not None:
+        # NumPy imports some of its own modules on first use (matmul, reductions), which
+        # looks __import__ up in the calling code's builtins: the only builtin given.
+        namespace["__builtins__"] = {"__import__": builtins.__import__}
         namespace["add_samples"] = numpy.add.reduce  # one reduction over the samples
+        namespace["stack_"], namespace["array_"] = numpy.stack, numpy.array
+        namespace["zeros_like_"] = numpy.zeros_like
     for prefix, rule in writer.functions.items():
         namespace[prefix], namespace[prefix + "vjp"] = rule.forward, rule.vjp
         if numpy is None:
@@ -281,6 +298,10 @@ class _Writer:
         self.functions: dict[str, Rule] = {}  # namespace prefix -> the row it calls
         self.custom = 0  # custom ops named so far
         self.assigned: set[Value] = set()  # the gradients written so far
+        # Per-sample gradients held in an array of their own (not one shared with another
+        # name, as g_t1 = g_t2 makes): those may be added to in place.
+        self.owned: set[Value] = set()
+        self.matrix_grads: set[int] = set()  # groups whose rows have a gradient matrix GM{k}
         self.anomaly = anomaly
         self.checks: list[tuple[str, int]] = []  # per anomaly check: (op, input index)
         order: list[Value] = []
@@ -303,6 +324,17 @@ class _Writer:
                 self.per_sample.add(node)
             if any(a in active for a in operands):
                 active.add(node)
+        shared_inputs = {x for i, x in enumerate(inputs) if i not in batched}
+        self.groups = _groups(interior, self.per_sample, shared_inputs) if batched else {}
+        # Each group is computed at its first member and differentiated there, last in
+        # the reverse sweep, when every member's gradient is complete.
+        self.firsts: set[Value] = set()
+        seen_groups: set[int] = set()
+        for node in interior:
+            group = self.groups.get(node)
+            if group is not None and group.key not in seen_groups:
+                seen_groups.add(group.key)
+                self.firsts.add(node)
         params = ", ".join(f"x{i}" for i in range(len(inputs)))
         forward = [line for node in interior for line in self._forward_lines(node)]
         results = _tuple([self._operand(out) for out in outputs])
@@ -348,6 +380,9 @@ class _Writer:
         return "a custom op"
 
     def _forward_lines(self, node: Value) -> list[str]:
+        group = self.groups.get(node)
+        if group is not None:
+            return self._group_forward(group) if node in self.firsts else []
         rule: Rule = node.rule  # type: ignore[assignment]
         args = [self._operand(a) for a in node.operands]
         prefix = self._function(rule)
@@ -382,7 +417,14 @@ class _Writer:
                 lines.append(f"    {grad} = {seed}")
                 assigned.add(out)
         for node in reversed(interior):
-            if node not in assigned:
+            group = self.groups.get(node)
+            if group is None:
+                reached = node in assigned
+            else:  # the rows' gradients may come as a matrix (GM{k}) or row by row
+                reached = group.key in self.matrix_grads or any(
+                    m in assigned for m in group.members
+                )
+            if not reached:
                 continue  # no path to an output: its gradient is zero
             lines += self._node_backward(node, active, assigned)
         return lines
@@ -407,6 +449,10 @@ class _Writer:
         return [f"d_{name}[{i}]" for i in range(len(args))], [setup]
 
     def _node_backward(self, node: Value, active: set[Value], assigned: set[Value]) -> list[str]:
+        group = self.groups.get(node)
+        if group is not None:
+            # The first member comes last in reverse: every member's gradient is complete.
+            return self._group_backward(group, active) if node in self.firsts else []
         rule: Rule = node.rule  # type: ignore[assignment]
         name = self.names[node]
         g = f"g_{name}"
@@ -420,29 +466,17 @@ class _Writer:
         for index, (a, c) in enumerate(zip(node.operands, contributions)):
             if type(a) is float or a not in active:
                 continue
-            target = f"g_{self.names[a]}"
             if per_sample and a not in self.per_sample:
                 c = f"add_samples({c})"  # a shared input: add up the samples' contributions
             if guarded and a not in assigned:
-                pre.append(f"    {target} = 0.0")
+                pre.append(f"    g_{self.names[a]} = 0.0")
                 assigned.add(a)
-            first = a not in assigned
-            assigned.add(a)
             if self.anomaly:
                 self.checks.append((rule.name, index))
                 body.append(f"c_ = {c}")
                 body.append(f"check_grad(c_, {len(self.checks) - 1})")
                 c = "c_"
-            if first:
-                body.append(f"{target} = {c}")
-            elif a in self.per_sample:
-                # Not +=: an array may be shared by several names (g_t3 = g_t4), and +=
-                # would change it in place under all of them.
-                body.append(f"{target} = {target} + {c}")
-            elif c == f"-{g}":
-                body.append(f"{target} -= {g}")
-            else:
-                body.append(f"{target} += {c}")
+            body.append(self._add(a, c, fresh=c != g and not c.startswith("d_")))
         if not body:
             return []
         comment = f"    # {name}: {self._comment(rule)}"
@@ -452,6 +486,234 @@ class _Writer:
         inner = [*setup, *body]
         return [comment, *pre, f"    if {g}:", *(f"        {line}" for line in inner)]
 
+    def _add(self, a: Value, c: str, *, fresh: bool) -> str:
+        """The line adding the contribution ``c`` into ``a``'s gradient (the first sets it).
+
+        ``fresh`` says ``c`` makes an array of its own (an expression, not a name).
+        """
+        target = f"g_{self.names[a]}"
+        first = a not in self.assigned
+        self.assigned.add(a)
+        if first:
+            if a in self.per_sample and fresh:
+                self.owned.add(a)
+            return f"{target} = {c}"
+        if a in self.per_sample and a not in self.owned:
+            # Not +=: this array may be shared by several names (g_t3 = g_t4), and +=
+            # would change it under all of them. The sum is a new array of its own.
+            self.owned.add(a)
+            return f"{target} = {target} + {c}"
+        if c.startswith("-g_") and c[1:].isidentifier():
+            return f"{target} -= {c[1:]}"
+        return f"{target} += {c}"
+
+    def _group_forward(self, group: _Group) -> list[str]:
+        """A group's rows as one matrix ``Z{k}``: a layer of dots, or an op on every row."""
+        k = group.key
+        names = ", ".join(self.names[m] for m in group.members)
+        if group.rule.name != "dot":  # an element-wise op on every row of its source's matrix
+            source = f"Z{group.source.key}"  # type: ignore[union-attr]
+            form = group.rule.array
+            if form is not None and form.forward is not None:
+                expression = f"{self._function(group.rule)}array({source})"
+            else:
+                expression = group.rule.code(source)  # type: ignore[misc]
+            lines = [
+                f"    # {names}: {group.rule.name}, on every row at once",
+                f"    Z{k} = {expression}",
+            ]
+        else:
+            if group.source is not None:  # the inputs are the rows of a matrix already
+                stacked = f"Z{group.source.key}"
+            else:
+                stacked = f"stack_({_tuple([self._operand(a) for a in group.inputs])})"
+            rows = [_tuple([self._operand(w) for w in ws]) for ws in group.weights]
+            lines = [
+                f"    # {names}: dot, as one matrix product",
+                f"    S{k} = {stacked}",
+                f"    W{k} = array_({_tuple(rows)})",
+                f"    Z{k} = W{k} @ S{k}",
+            ]
+            if group.constants:
+                rows = [_tuple([self._operand(w) for w in ws]) for ws in group.constant_weights]
+                constants = _tuple([_literal(c) for c in group.constants])
+                lines.append(f"    Z{k} += (array_({_tuple(rows)}) @ array_({constants}))[:, None]")
+        lines += [f"    {self.names[m]} = Z{k}[{j}]" for j, m in enumerate(group.members)]
+        return lines
+
+    def _group_backward(self, group: _Group, active: set[Value]) -> list[str]:
+        """A group's backward on matrices: the gradients of its rows stacked into ``G{k}``."""
+        k = group.key
+        lines = [
+            f"    # {', '.join(self.names[m] for m in group.members)}: {group.rule.name}, rows"
+        ]
+        rows = [m in self.assigned for m in group.members]
+        stacked = ""
+        if any(rows):
+            grads = [
+                f"g_{self.names[m]}" if row else f"zeros_like_(Z{k}[0])"
+                for m, row in zip(group.members, rows)
+            ]
+            stacked = f"stack_({_tuple(grads)})"
+        matrix = k in self.matrix_grads
+        if matrix and stacked:
+            lines.append(f"    G{k} = GM{k} + {stacked}")
+        else:
+            lines.append(f"    G{k} = {f'GM{k}' if matrix else stacked}")
+        if group.rule.name != "dot":
+            source = group.source
+            assert source is not None
+            form = group.rule.array
+            if form is not None and form.vjp is not None:
+                call = f"{self._function(group.rule)}array_vjp(G{k}, Z{source.key}, Z{k})"
+                contribution = f"{call}[0]"
+            else:
+                (contribution,) = group.rule.code_vjp(f"G{k}", f"Z{source.key}", f"Z{k}")  # type: ignore[misc]
+            return [*lines, self._add_matrix(source, contribution)]
+        weights = [(j, i, w) for j, ws in enumerate(group.weights) for i, w in enumerate(ws)]
+        if any(type(w) is not float and w in active for _, _, w in weights):
+            lines.append(f"    GW{k} = G{k} @ S{k}.T")
+            for j, i, w in weights:
+                if type(w) is not float and w in active:
+                    lines.append(f"    {self._add(w, f'GW{k}[{j}, {i}]', fresh=False)}")
+        constant_weights = [
+            (j, i, w) for j, ws in enumerate(group.constant_weights) for i, w in enumerate(ws)
+        ]
+        if any(type(w) is not float and w in active for _, _, w in constant_weights):
+            lines.append(f"    GB{k} = G{k}.sum(axis=1)")
+            for j, i, w in constant_weights:
+                if type(w) is not float and w in active:
+                    term = f"{_literal(group.constants[i])} * GB{k}[{j}]"
+                    lines.append(f"    {self._add(w, term, fresh=False)}")
+        if any(a in active for a in group.inputs):
+            if group.source is not None:
+                lines.append(self._add_matrix(group.source, f"W{k}.T @ G{k}"))
+            else:
+                lines.append(f"    GS{k} = W{k}.T @ G{k}")
+                for i, a in enumerate(group.inputs):
+                    if a in active:
+                        lines.append(f"    {self._add(a, f'GS{k}[{i}]', fresh=True)}")
+        return lines
+
+    def _add_matrix(self, group: _Group, contribution: str) -> str:
+        """The line adding a matrix of gradients into the rows of ``group``."""
+        k = group.key
+        if k in self.matrix_grads:
+            return f"    GM{k} = GM{k} + {contribution}"
+        self.matrix_grads.add(k)
+        return f"    GM{k} = {contribution}"
+
     def _grads(self, wrt: Sequence[Value]) -> str:
         """The gradients as a tuple display; 0.0 for an input no output depends on."""
         return _tuple([f"g_{self.names[x]}" if x in self.assigned else "0.0" for x in wrt])
+
+
+class _Group(NamedTuple):
+    """Nodes of a batched program computed together as the rows of one matrix ``Z{key}``.
+
+    Either a layer of ``dot`` nodes, each ``dot(weights_j + constant_weights_j,
+    inputs + constants)`` (or with the halves the other way round): the same
+    per-sample ``inputs`` and ``constants``, each member its own shared weights; or
+    one op of one input (``rule``) applied to every row of the group ``source``, in
+    order. A dot layer whose inputs are the rows of a group, in any order, has that
+    group as its ``source`` too, and multiplies its matrix without stacking the rows
+    again (its weights are taken in the order of those rows).
+    """
+
+    key: int
+    rule: Rule
+    members: list[Value]
+    source: _Group | None = None
+    inputs: list[Any] = []  # noqa: RUF012 - NamedTuple defaults are never mutated here
+    constants: list[Any] = []  # noqa: RUF012
+    weights: list[list[Any]] = []  # noqa: RUF012
+    constant_weights: list[list[Any]] = []  # noqa: RUF012
+
+
+def _groups(
+    interior: list[Value], per_sample: set[Value], shared_inputs: set[Value]
+) -> dict[Value, _Group]:
+    """The per-sample nodes of a batched program that are computed as rows of matrices.
+
+    First the dot layers (per-sample dot nodes of shared inputs times per-sample
+    values, grouped by those values), then, repeatedly, any one-input op with an
+    array form applied to every row of a group, row by row in order.
+    """
+    groups: dict[Value, _Group] = {}
+    layers: dict[tuple[Any, ...], list[tuple[Value, list[Any], list[Any]]]] = {}
+    for node in interior:
+        if node not in per_sample or node.rule is None or node.rule.name != "dot":
+            continue
+        n = len(node.operands) // 2
+        halves = node.operands[:n], node.operands[n:]
+        for weights, values in (halves, halves[::-1]):
+            # weights: shared inputs or constants; values: per-sample nodes or constants
+            if not all(type(w) is float or w in shared_inputs for w in weights):
+                continue
+            if not all(type(v) is float or v in per_sample for v in values):
+                continue
+            key = tuple(v if type(v) is float else id(v) for v in values)
+            layers.setdefault(key, []).append((node, list(weights), list(values)))
+            break
+    for entries in layers.values():
+        first: list[Any] = entries[0][2]
+        at_inputs = [i for i, v in enumerate(first) if type(v) is not float]
+        at_constants = [i for i, v in enumerate(first) if type(v) is float]
+        if not at_inputs:
+            continue  # nothing per sample to stack
+        group = _Group(
+            len({g.key for g in groups.values()}),
+            entries[0][0].rule,  # type: ignore[arg-type]
+            [node for node, _, _ in entries],
+            None,
+            [first[i] for i in at_inputs],
+            [first[i] for i in at_constants],
+            [[ws[i] for i in at_inputs] for _, ws, _ in entries],
+            [[ws[i] for i in at_constants] for _, ws, _ in entries],
+        )
+        for node in group.members:
+            groups[node] = group
+    while True:  # element-wise ops on every row of a group, then ops on those, ...
+        candidates: dict[tuple[int, int], dict[int, Value]] = {}
+        for node in interior:
+            rule = node.rule
+            if node in groups or rule is None or rule.arity != 1 or rule.array is None:
+                continue
+            source = groups.get(node.operands[0])  # type: ignore[arg-type]
+            if source is None:
+                continue
+            row = source.members.index(node.operands[0])  # type: ignore[arg-type]
+            candidates.setdefault((id(rule), source.key), {}).setdefault(row, node)
+        made = False
+        for rows in candidates.values():
+            some = next(iter(rows.values()))
+            source = groups[some.operands[0]]  # type: ignore[index]
+            if sorted(rows) != list(range(len(source.members))):
+                continue  # not every row: leave these nodes to themselves
+            number = len({g.key for g in groups.values()})
+            members = [rows[j] for j in range(len(rows))]
+            group = _Group(number, some.rule, members, source)  # type: ignore[arg-type]
+            for node in group.members:
+                groups[node] = group
+            made = True
+        if not made:
+            break
+    for node in list(groups):  # a dot layer fed every row of a group uses its matrix
+        group = groups[node]
+        if group.rule.name != "dot" or group.source is not None:
+            continue
+        source = groups.get(group.inputs[0])
+        if source is None or len(set(group.inputs)) != len(group.inputs):
+            continue
+        if set(source.members) != set(group.inputs) or len(source.members) != len(group.inputs):
+            continue
+        # The rows may come in another order: take the weights in the rows' order instead.
+        order = [group.inputs.index(m) for m in source.members]
+        linked = group._replace(
+            source=source,
+            inputs=list(source.members),
+            weights=[[ws[i] for i in order] for ws in group.weights],
+        )
+        for member in group.members:
+            groups[member] = linked
+    return groups

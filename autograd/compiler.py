@@ -422,7 +422,7 @@ def run_batch(
             ]
             # NaN where a sample's zero gradient met an infinite local derivative, which
             # per-sample code does not guard: the float program, sample by sample, does.
-            if any(np.isnan(g).any() for g in grads):
+            if any(g != g if type(g) is float else np.isnan(g).any() for g in grads):
                 return _per_sample(program, args, n, batched, seeds)
     outs = [np.array(np.broadcast_to(out, (n,)), dtype=np.float64) for out in raw_outs]
     return outs, grads

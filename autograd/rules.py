@@ -60,7 +60,10 @@ class ArrayForm(NamedTuple):
             forward's own error for the first offending sample, naming that sample.
             None: the row's ``code`` works on arrays as written.
         vjp: ``(np, g, *inputs, out) -> contributions``; None: the row's
-            ``code_vjp`` works on arrays as written.
+            ``code_vjp`` works on arrays as written. Where ``g`` is NaN or infinite
+            it may give NaN where the float vjp gives 0 (``inf * 0``): batched
+            programs rerun a batch whose gradients hold a NaN on floats, sample by
+            sample, so such a NaN never reaches a result.
     """
 
     forward: Callable[..., Any] | None = None
@@ -429,6 +432,21 @@ def _pick(np: Any, a: Any, b: Any, larger: bool) -> Any:
     return np.where((a != a) | (b != b), np.nan, np.where(keep_a, a, b))
 
 
+def _sum_array(np: Any, *xs: Any) -> Any:
+    """``0.0 + x_1 + ... + x_n`` in the float forward's order, adding in place into one array."""
+    total = 0.0
+    for x in xs:
+        # total is this function's own array once it is one, so += is safe and saves a copy
+        total = total.__iadd__(x) if isinstance(total, np.ndarray) else total + x
+    return total
+
+
+def _dot_array(np: Any, *xs_then_ys: Any) -> Any:
+    """``0.0 + x_1 y_1 + ... + x_n y_n`` in the float forward's order, in place like ``sum``."""
+    n = len(xs_then_ys) // 2
+    return _sum_array(np, *map(operator.mul, xs_then_ys[:n], xs_then_ys[n:]))
+
+
 def _max_array(np: Any, *xs: Any) -> Any:
     top = xs[0]
     for x in xs[1:]:
@@ -690,9 +708,11 @@ _TABLE = (
         "as in PyTorch).",
         code_vjp=lambda g, a, out: (f"({g} if {a} > 0.0 else 0.0)",),
         finite=True,
+        # maximum and a product, not where: 8x faster on a 16 x 10,000 layer; + 0.0 turns
+        # the -0.0 they can give into the 0.0 of the float forward and vjp
         array=ArrayForm(
-            lambda np, a: np.where(a <= 0.0, 0.0, a),
-            lambda np, g, a, out: (np.where(a > 0.0, g, 0.0),),
+            lambda np, a: np.maximum(a, 0.0) + 0.0,
+            lambda np, g, a, out: (g * (a > 0.0) + 0.0,),
         ),
         kink=abs,
     ),
@@ -761,7 +781,7 @@ _TABLE = (
         code=lambda *xs: f"sum({_tuple_source(xs)}, 0.0)",
         code_vjp=lambda g, *xs_and_out: (g,) * (len(xs_and_out) - 1),
         finite=True,
-        array=ArrayForm(),
+        array=ArrayForm(_sum_array),
     ),
     Rule(
         "dot",
@@ -771,7 +791,7 @@ _TABLE = (
         arity=None,
         code=_dot_source,
         code_vjp=_dot_vjp_source,
-        array=ArrayForm(),
+        array=ArrayForm(_dot_array),
     ),
     Rule(
         "max",

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+import random
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, op
@@ -126,3 +130,77 @@ class TestCheckedProgram:
         """Without the check the same program gives inf, as the dynamic engine does."""
         x = Value(1.0)
         assert Program([x.sqrt() + x], [x]).backward(0.0, 1.0)[1] == (math.inf,)
+
+
+def _network(args: tuple[Any, ...], widths: list[int], activations: list[str], skip: bool) -> Any:
+    """A small MLP on Values: weights first in ``args``, then two inputs; optional skip sum."""
+    *weights, x0, x1 = args
+    inputs: list[Any] = [x0, x1]
+    offset = 0
+    first_hidden: list[Any] = []
+    for index, (width, activation) in enumerate(zip(widths, activations)):
+        outputs = []
+        for _ in range(width):
+            row = weights[offset : offset + len(inputs)]
+            offset += len(inputs) + 1
+            z = autograd.dot([*row, weights[offset - 1]], [*inputs, 1.0])
+            outputs.append(z if activation == "linear" else getattr(z, activation)())
+        if index == 0:
+            first_hidden = outputs
+        inputs = outputs[::-1] if index % 2 else outputs  # later layers read rows reordered
+    out = autograd.sum(inputs)
+    return out + first_hidden[0] * 0.5 if skip else out  # a row used on its own too
+
+
+def _weight_count(widths: list[int]) -> int:
+    count, nin = 0, 2
+    for width in widths:
+        count += width * (nin + 1)
+        nin = width
+    return count
+
+
+class TestLayers:
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.lists(st.integers(1, 4), min_size=1, max_size=3),
+        st.lists(st.sampled_from(["relu", "tanh", "sigmoid", "linear"]), min_size=3, max_size=3),
+        st.booleans(),
+        st.integers(0, 2**16),
+    )
+    def test_layers_as_matrices_equal_the_float_program(
+        self, widths: list[int], activations: list[str], skip: bool, seed: int
+    ) -> None:
+        """A network batched as matrix products gives each sample's float value and gradient."""
+        np = pytest.importorskip("numpy")
+        rng = random.Random(seed)
+        p = _weight_count(widths)
+        weights = [rng.uniform(-1.0, 1.0) for _ in range(p)]
+        xs = [[rng.uniform(-2.0, 2.0) for _ in range(5)] for _ in range(2)]
+        leaves = [Value(v) for v in [*weights, xs[0][0], xs[1][0]]]
+        out = _network(tuple(leaves), widths, activations, skip)
+        scalar = Program([out], leaves)
+        batched = scalar.batched_on([p, p + 1])
+        assert "@" in batched.source  # the layers are matrix products
+        (values,), grads = batched.backward(*weights, np.array(xs[0]), np.array(xs[1]), np.ones(5))
+        total = [0.0] * (p + 2)
+        for i in range(5):
+            (value,), g = scalar.backward(*weights, xs[0][i], xs[1][i], 1.0)
+            assert math.isclose(values[i], value, rel_tol=1e-10, abs_tol=1e-12)
+            for k in range(p):
+                total[k] += g[k]
+            for k in (p, p + 1):
+                assert math.isclose(grads[k][i], g[k], rel_tol=1e-10, abs_tol=1e-12)
+        for k in range(p):
+            assert math.isclose(grads[k], total[k], rel_tol=1e-10, abs_tol=1e-12)
+
+    def test_a_mlp_is_a_few_matrix_operations(self) -> None:
+        """Each layer is one product; its activation runs once on the whole matrix."""
+        pytest.importorskip("numpy")
+        widths = [4, 3, 1]
+        p = _weight_count(widths)
+        leaves = [Value(0.1 * (k % 7) - 0.3) for k in range(p + 2)]
+        out = _network(tuple(leaves), widths, ["relu", "relu", "linear"], skip=False)
+        forward = Program([out], leaves).batched_on([p, p + 1]).source.split("def backward")[0]
+        assert forward.count(" = relu_array(Z") == 2
+        assert forward.count("stack_(") == 1  # only the inputs are stacked; layers pass matrices

@@ -821,7 +821,9 @@ class TestArrayForms:
             assert _near(float(got[i]), outs[i])
             want = rule.vjp(float(g[i]), *sample, outs[i])
             for part, w in zip(parts, want):
-                assert _near(float(np.broadcast_to(part, (len(samples),))[i]), w)
+                value = float(np.broadcast_to(part, (len(samples),))[i])
+                # a NaN for an infinite or NaN g is allowed: batched runs redo it on floats
+                assert _near(value, w) or (not math.isfinite(g[i]) and math.isnan(value))
 
 
 def _near(a: float, b: float) -> bool:
