@@ -25,7 +25,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import workloads  # the benchmarks folder is not a package
+# One core for every engine, as for the hand-written floats: BLAS threads (NumPy's
+# matrix products, PyTorch) that share two cores with other work slow down instead.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import workloads  # noqa: E402 - the benchmarks folder is not a package
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -326,6 +331,35 @@ def bench_compiled(repeats: int) -> list[dict[str, Any]]:
     ]
 
 
+def bench_batched(repeats: int, quick: bool, notes: list[str]) -> list[dict[str, Any]]:
+    """micrograd's demo step at 100, 1,000 and 10,000 samples, batched (bench_batched.py)."""
+    import bench_batched
+
+    def available(variant: str) -> bool:
+        note = _available(variant)
+        if note:
+            notes.append(f"batched step, {variant}: {note}")
+        return note is None
+
+    if _available("torch batched") is None:  # one core, as the other engines
+        import torch
+
+        torch.set_num_threads(1)
+    return [
+        {
+            "workload": f"batched step n={row['n']}",
+            "variant": row["variant"],
+            "gc": "on",
+            "unit": "ms",
+            "median": row["median_ms"],
+            "min": row["min_ms"],
+            "max": row["max_ms"],
+            "repeats": row["repeats"],
+        }
+        for row in bench_batched.run(repeats, quick, available)
+    ]
+
+
 def bench_memory(quick: bool, notes: list[str]) -> list[dict[str, Any]]:
     """Bytes per step of a chain y = y * c, as tracemalloc counts them."""
     n = 1000 if quick else 100_000
@@ -462,6 +496,30 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, float | None, str]]:
             ),
             ">= 10",
         ),
+        *(
+            (
+                f"batched step n={n:,}: floats / batched",
+                ratio(
+                    _find(rows, f"batched step n={n}", "floats", "on"),
+                    _find(rows, f"batched step n={n}", "batched", "on"),
+                ),
+                goal,
+            )
+            for n, goal in ((100, ">= 2"), (1000, ">= 10"), (10000, ">= 40"))
+        ),
+        (
+            "batched step n=10,000: batched / torch batched",
+            ratio(
+                _find(rows, "batched step n=10000", "batched", "on"),
+                _find(rows, "batched step n=10000", "torch batched", "on"),
+            ),
+            "<= 2",
+        ),
+        (
+            "batched program: trace + code generation + compile(), seconds",
+            ratio(_find(rows, "batched step n=100", "compile time", "on"), 1000.0),
+            "<= 1.5",
+        ),
         (
             "moons training step: compiled / hand-written floats",
             ratio(
@@ -578,6 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += bench_split(repeats, args.quick)
     rows += bench_compiled(repeats)
     rows += bench_mlp(repeats, args.quick, notes)
+    rows += bench_batched(repeats, args.quick, notes)  # last: it imports PyTorch when present
     checks = targets(rows)
     info = machine()
     print_table(rows, notes, checks)
