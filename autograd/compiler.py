@@ -145,6 +145,9 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
     finally:
         if guard:
             sys.setprofile(previous)
+        # The error's traceback holds check's frame, which holds this list: emptied, the
+        # list holds no error, so no cycle keeps the traced Values alive after the error.
+        errors.clear()
 
 
 def _chained(first: Any, then: Callable[[FrameType, str, Any], None]) -> Callable[..., None]:

@@ -290,18 +290,19 @@ def _clustered(by_scope: dict[tuple[str, ...], list[str]]) -> list[str]:
         for n in range(1, len(path) + 1):
             children.setdefault(path[: n - 1], {})[path[:n]] = None
     numbers = itertools.count(1)
-
-    # Recursion is as deep as scopes are nested: a handful, not the graph's depth.
-    def emit(path: tuple[str, ...]) -> None:
+    # Depth first with an explicit stack (None closes a cluster), rather than a nested
+    # function calling itself: that closure would be a reference cycle per drawing.
+    stack: list[tuple[str, ...] | None] = list(reversed(children.get((), {})))
+    while stack:
+        path = stack.pop()
+        if path is None:
+            body.append("}\n")
+            continue
         body.append(f"subgraph cluster_{next(numbers)} {{\n")
         body.append(f"label=<{_text(path[-1])}> {_CLUSTER_STYLE}\n")
         body.extend(by_scope.get(path, []))
-        for child in children.get(path, {}):
-            emit(child)
-        body.append("}\n")
-
-    for top in children.get((), {}):
-        emit(top)
+        stack.append(None)
+        stack.extend(reversed(children.get(path, {})))
     return body
 
 

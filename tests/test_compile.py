@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import math
 import struct
+import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -644,3 +647,51 @@ class TestAnomaly:
         assert cf.grad(0.0) == (math.inf,)
         with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="sqrt"):
             cf.grad(0.0)
+
+
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """Run the block with the cycle collector off, after collecting what came before."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class TestMemory:
+    def test_dropped_compiled_function_is_freed_without_the_cycle_collector(self) -> None:
+        """A compiled function and its generated code die by reference counting alone."""
+        with collector_off():
+            cf = autograd.compile(lambda x, y: x * y + x.exp())
+            assert cf.grad(1.0, 2.0)[1] == 1.0
+            with autograd.detect_anomaly():  # the checked variant too
+                cf(1.0, 2.0)
+            refs = [weakref.ref(cf), weakref.ref(cf.programs[2].backward)]
+            refs += [weakref.ref(p.forward) for p in cf._variants.values()]
+            del cf
+            assert [ref() for ref in refs] == [None] * len(refs)
+            assert gc.collect() == 0
+
+    @pytest.mark.parametrize("swallow", [False, True], ids=["raised", "swallowed"])
+    def test_caught_trace_error_frees_its_traced_values(self, swallow: bool) -> None:
+        """A caught TraceError leaves no cycle: its traced Values die when it is dropped."""
+        traced: list[weakref.ref[Value]] = []
+
+        def f(x: Value) -> Value:
+            traced.append(weakref.ref(x))
+            y = x * 2.0
+            with contextlib.suppress(TraceError) if swallow else contextlib.nullcontext():
+                return y if y > 0 else -y  # swallowed, the trace still fails on return
+            return y
+
+        with collector_off():
+            error = None
+            try:
+                autograd.compile(f)(1.0)
+            except TraceError as caught:
+                error = weakref.ref(caught)
+            assert error is not None and error() is None
+            assert traced and traced[0]() is None
+            assert gc.collect() == 0

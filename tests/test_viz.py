@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import pickle
 import re
 import shutil
@@ -625,3 +626,22 @@ class TestCutCounting:
         source = draw_graph(x * x, max_nodes=1).source
         assert "1 more input" in source
         assert "2 more inputs" not in source
+
+
+class TestMemory:
+    def test_dropped_drawing_leaves_nothing_for_the_cycle_collector(self) -> None:
+        """A drawing, with nested clusters, holds no reference cycle: refcounting frees it all."""
+        x = Value(1.0, label="x")
+        with scope("outer"), scope("inner"):
+            y = (x * 2.0).tanh()
+        y.backward()
+        draw_graph(y)  # warm the caches (graphviz import, op names)
+        gc.collect()
+        gc.disable()
+        try:
+            drawing = draw_graph(y, show_local_grad=True, color_grad=True)
+            assert drawing.source.count("subgraph cluster_") == 2
+            del drawing
+            assert gc.collect() == 0
+        finally:
+            gc.enable()
