@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .checks import shown
 from .mode import scope_of
 from .rules import Rule
 from .value import Value
@@ -106,9 +107,10 @@ def draw_graph(
     inputs that were left out, and a caption names ``max_nodes`` and the full
     size. Pass ``max_nodes=None`` to draw everything.
 
-    Every string shown (labels, scope names, operation names) is escaped, so
-    quotes, ``<>``, ``{}``, ``|``, backslashes and newlines appear as written
-    and cannot change the DOT structure.
+    Everything shown (labels, scope names, operation names, numbers and the
+    tooltips) is escaped, so quotes, ``<>``, ``{}``, ``|``, backslashes and
+    newlines appear as written and cannot change the DOT structure or add
+    attributes; ``data`` and ``grad`` are drawn as plain floats.
 
     Args:
         root: the Value to draw, with everything it depends on.
@@ -173,9 +175,11 @@ def draw_graph(
     for i, node in enumerate(drawn):
         lines = by_scope.setdefault(scope_of(node) if clusters else (), [])
         label = _value_label(node, node is root, show_data, grads, color_grad and grads)
-        # The tooltip (shown on hover in SVG) has every digit; only numbers go in it.
-        tip = f"data = {node.data!r}, grad = {node.grad!r}" if grads else f"data = {node.data!r}"
-        lines.append(f'v{i} [label=<{label}> tooltip="{tip}"]\n')
+        # The tooltip (shown on hover in SVG) has every digit.
+        tip = f"data = {_exact(node.data)}"
+        if grads:
+            tip += f", grad = {_exact(node.grad)}"
+        lines.append(f'v{i} [label=<{label}> tooltip="{_quoted(tip)}"]\n')
         rule = node.rule
         if rule is None:
             continue
@@ -340,8 +344,35 @@ def _op_text(rule: Rule) -> str:
 
 
 def _number(x: float) -> str:
-    """``x`` with four significant digits, keeping trailing zeros (2.000, 1.500e-07)."""
-    return f"{x:#.4g}"
+    """``x`` with four significant digits, keeping trailing zeros (2.000, 1.500e-07).
+
+    ``data`` and ``grad`` are writable, so they may hold a float subclass with its own
+    ``__format__`` and ``__repr__``, or something that is no number at all: numbers are
+    drawn as plain floats, anything else as escaped text.
+    """
+    try:
+        return f"{float(x):#.4g}"
+    except (TypeError, ValueError, OverflowError):
+        return _text(shown(x))
+
+
+def _exact(x: float) -> str:
+    """``x`` with every digit (its repr as a plain float), for a tooltip; see :func:`_number`."""
+    try:
+        return repr(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return shown(x)
+
+
+def _quoted(s: str) -> str:
+    r"""``s`` inside a DOT double-quoted string, such as a tooltip: shown as written.
+
+    A quote would end the string and let the rest add attributes (``URL="javascript:..."``),
+    so quotes are escaped, and so are backslashes, which Graphviz expands there (``\N``);
+    line breaks become ``\n`` and control characters Python escapes, as in labels.
+    """
+    s = _printable(s)
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _grad_colors(grad: float) -> tuple[str, str]:
@@ -355,6 +386,14 @@ def _grad_colors(grad: float) -> tuple[str, str]:
     return _GRAD_HUGE
 
 
+def _printable(s: str) -> str:
+    """``s`` with each line break (CR LF, CR) as LF and control characters as Python escapes."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), s)
+    s = s.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
+    return s
+
+
 def _text(s: str) -> str:
     r"""``s`` as text inside an HTML-like label: escaped, line breaks kept as breaks.
 
@@ -363,10 +402,7 @@ def _text(s: str) -> str:
     mean nothing there. Backslashes are doubled because Graphviz still expands
     ``\N`` (the node's name) and ``\G`` inside HTML-like labels.
     """
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    s = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), s)
-    s = s.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
-    s = s.replace("\\", "\\\\")
+    s = _printable(s).replace("\\", "\\\\")
     return "<br/>".join(html.escape(line) for line in s.split("\n"))
 
 

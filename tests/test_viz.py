@@ -48,6 +48,23 @@ NASTY_LABELS = [
 ]
 
 
+#: Text that would add a link to a drawing if a tooltip or a number were not escaped.
+INJECTION = '1" URL="javascript:alert(1)" x="'
+
+
+class _InjectingFloat(float):
+    """A float whose repr and format try to break out of a DOT string or an HTML label."""
+
+    def __repr__(self) -> str:
+        return INJECTION
+
+    def __format__(self, spec: str) -> str:
+        return '</td></tr></table>> URL="javascript:alert(2)" x=<<table><tr><td>'
+
+
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
 # --- helpers ----------------------------------------------------------------------
 
 
@@ -517,6 +534,21 @@ class TestEscaping:
         svg = svg_of(drawing)
         assert list(groups(svg, "node")) == ["v0"]
         assert groups(svg, "edge") == {}
+
+    @pytest.mark.parametrize("data", [_InjectingFloat(1.5), INJECTION], ids=["float", "str"])
+    def test_tooltips_and_numbers_cannot_add_attributes(self, data: Any) -> None:
+        """A .data or .grad whose repr or format holds a quote adds no URL, only escaped text."""
+        x = Value(1.0, label="x")
+        y = x * 2.0
+        y.backward()
+        x.data, x.grad = data, data  # both are writable
+        svg = svg_of(draw_graph(y))
+        links = [a for g in value_nodes(svg).values() for a in g.iter(f"{SVG}a")]
+        assert links and not any(a.get(f"{XLINK}href") or a.get("href") for a in links)
+        shown = "1.5" if isinstance(data, float) else repr(data)
+        assert f"data = {shown}, grad = {shown}" in {a.get(f"{XLINK}title") for a in links}
+        number = "1.500" if isinstance(data, float) else shown
+        assert texts(node_with_text(svg, "x")) == ["x", f"data {number}", f"grad {number}"]
 
     def test_unprintable_characters_are_shown_as_escapes(self) -> None:
         """Control characters (which XML cannot hold) and tabs are drawn as Python escapes."""
