@@ -298,15 +298,15 @@ def _clustered(by_scope: dict[tuple[str, ...], list[str]]) -> list[str]:
     # function calling itself: that closure would be a reference cycle per drawing.
     stack: list[tuple[str, ...] | None] = list(reversed(children.get((), {})))
     while stack:
-        path = stack.pop()
-        if path is None:
+        top = stack.pop()
+        if top is None:
             body.append("}\n")
             continue
         body.append(f"subgraph cluster_{next(numbers)} {{\n")
-        body.append(f"label=<{_text(path[-1])}> {_CLUSTER_STYLE}\n")
-        body.extend(by_scope.get(path, []))
+        body.append(f"label=<{_text(top[-1])}> {_CLUSTER_STYLE}\n")
+        body.extend(by_scope.get(top, []))
         stack.append(None)
-        stack.extend(reversed(children.get(path, {})))
+        stack.extend(reversed(children.get(top, {})))
     return body
 
 
