@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from types import CodeType, FrameType
 from typing import Any
 
-from . import mode
+from . import checks, mode
 from .codegen import Program
-from .value import Value, as_number, number_type_message
+from .value import Value, to_number
 
 __all__ = ["Compiled", "Program", "TraceError", "compile", "tracing"]
 
@@ -179,9 +179,7 @@ class Compiled:
     def __init__(
         self, f: Callable[..., Any], batch_argnums: int | Sequence[int] | None = None
     ) -> None:
-        if not callable(f):
-            raise TypeError(f"compile() expects a callable, got {type(f).__name__}")
-        self.f = f
+        self.f = checks.function("compile", "f", f)
         self.batch_argnums = _check_batch_argnums(batch_argnums)
         self.programs: dict[int, Program] = {}
         self._variants: dict[tuple[int, str], Program] = {}  # batched and checked programs
@@ -203,14 +201,8 @@ class Compiled:
         program = self.programs.get(len(xs))
         if program is not None and set(map(type, xs)) <= _FLOAT:  # the common case, in C
             return self._checked(program, len(xs)), xs
-        numbers = []
-        for index, x in enumerate(xs):
-            number = as_number(x)
-            if number is None:
-                raise TypeError(
-                    number_type_message(f"compiled {self.__name__}() argument {index}", x)
-                )
-            numbers.append(number)
+        where = f"compiled {self.__name__}"
+        numbers = [to_number(where, f"argument {index}", x) for index, x in enumerate(xs)]
         return self._traced(numbers), tuple(numbers)
 
     def _traced(self, numbers: Sequence[float]) -> Program:
@@ -247,15 +239,9 @@ class Compiled:
         leaves = [Value(x) for x in numbers]
         name = f"compile({self.__name__}) tracing {len(leaves)} argument(s)"
         with tracing(name, leaves):
-            out = self.f(*leaves)
+            out = checks.scalar(name, "the result of f", self.f(*leaves), Value)
         if not isinstance(out, Value):
-            number = as_number(out)
-            if number is None:
-                raise TypeError(
-                    f"{name}: the function must return a Value or a real number, "
-                    f"got {type(out).__name__}"
-                )
-            out = Value(number)  # independent of the inputs: every derivative is 0
+            out = Value(out)  # independent of the inputs: every derivative is 0
         return Program([out], leaves)
 
     # --- the public calls ------------------------------------------------------------
@@ -275,11 +261,7 @@ class Compiled:
         derivative of it: a float for each shared argument, one number per sample
         for each batched argument (sample i's derivative, divided by N for the mean).
         """
-        if reduce not in _REDUCTIONS:
-            raise ValueError(
-                f"compiled {self.__name__}.value_and_grad() reduce must be 'sum' or 'mean', "
-                f"got {reduce!r}"
-            )
+        checks.choice(f"compiled {self.__name__}.value_and_grad", "reduce", reduce, _REDUCTIONS)
         if self.batch_argnums:
             return self._batched_value_and_grad(xs, reduce)
         program, numbers = self._program(xs)
@@ -301,10 +283,10 @@ class Compiled:
 
     def _batch(self, xs: tuple[Any, ...]) -> tuple[int, list[Any]]:
         """The batch size and the arguments as floats and float arrays, traced on sample 0."""
-        where = f"compiled {self.__name__}()"
+        where = f"compiled {self.__name__}"
         if len(xs) <= max(self.batch_argnums):
             raise ValueError(
-                f"{where} batch_argnums {self.batch_argnums} is out of range for a call "
+                f"{where}: batch_argnums {self.batch_argnums} is out of range for a call "
                 f"with {len(xs)} argument(s)"
             )
         np = _numpy()
@@ -312,23 +294,20 @@ class Compiled:
         args: list[Any] = []
         for index, x in enumerate(xs):
             if index not in self.batch_argnums:
-                number = as_number(x)
-                if number is None:
-                    raise TypeError(number_type_message(f"{where} argument {index}", x))
-                args.append(number)
+                args.append(to_number(where, f"argument {index}", x))
                 continue
             column = _column(where, index, x, np)
             if n is None:
                 n = len(column)
             elif len(column) != n:
                 raise ValueError(
-                    f"{where} batched arguments must have the same length: argument "
+                    f"{where}: batched arguments must have the same length: argument "
                     f"{self.batch_argnums[0]} has {n} samples, argument {index} has {len(column)}"
                 )
             args.append(column)
         assert n is not None  # batch_argnums is never empty here
         if n == 0:
-            raise ValueError(f"{where} needs at least one sample, got empty batched arguments")
+            raise ValueError(f"{where}: needs at least one sample, got empty batched arguments")
         first = [float(a[0]) if i in self.batch_argnums else a for i, a in enumerate(args)]
         try:  # the trace runs f on the first sample
             self._traced(first)
@@ -424,19 +403,19 @@ def _check_batch_argnums(batch_argnums: object) -> tuple[int, ...]:
     """``batch_argnums`` as a sorted tuple of distinct indices (empty for None)."""
     if batch_argnums is None:
         return ()
-    indices = (batch_argnums,) if isinstance(batch_argnums, int) else batch_argnums
-    if not isinstance(indices, (tuple, list)) or not indices:
+    if isinstance(batch_argnums, int) and not isinstance(batch_argnums, bool):
+        return (checks.integer("compile", "batch_argnums", batch_argnums, minimum=0),)
+    if not isinstance(batch_argnums, (tuple, list)) or not batch_argnums:
         raise TypeError(
-            "compile() batch_argnums must be an int or a non-empty tuple of ints, "
-            f"got {batch_argnums!r}"
+            "compile: batch_argnums must be None, an int or a non-empty tuple of ints, "
+            f"got {type(batch_argnums).__name__}"
         )
-    for index in indices:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"compile() batch_argnums must hold ints, got {index!r}")
-        if index < 0:
-            raise ValueError(f"compile() batch_argnums must hold ints >= 0, got {index}")
+    indices = [
+        checks.integer("compile", f"batch_argnums[{i}]", index, minimum=0)
+        for i, index in enumerate(batch_argnums)
+    ]
     if len(set(indices)) != len(indices):
-        raise ValueError(f"compile() batch_argnums has a repeated index: {batch_argnums!r}")
+        raise ValueError(f"compile: batch_argnums has a repeated index: {batch_argnums!r}")
     return tuple(sorted(indices))
 
 
@@ -445,21 +424,16 @@ def _column(where: str, index: int, x: object, np: Any) -> Any:
     if np is not None and isinstance(x, np.ndarray):
         if x.ndim != 1 or x.dtype.kind not in "fiu":
             raise ValueError(
-                f"{where} argument {index} must be a 1-D array of real numbers, "
+                f"{where}: argument {index} must be a 1-D array of real numbers, "
                 f"got shape {x.shape} and dtype {x.dtype}"
             )
         return x.astype(np.float64)
     if not isinstance(x, (list, tuple)):
         raise TypeError(
-            f"{where} argument {index} is batched: it must be a list, a tuple or a 1-D "
+            f"{where}: argument {index} is batched: it must be a list, a tuple or a 1-D "
             f"NumPy array of numbers, got {type(x).__name__}"
         )
-    numbers = []
-    for i, item in enumerate(x):
-        number = as_number(item)
-        if number is None:
-            raise TypeError(number_type_message(f"{where} argument {index} item {i}", item))
-        numbers.append(number)
+    numbers = [to_number(where, f"argument {index} item {i}", item) for i, item in enumerate(x)]
     return numbers if np is None else np.array(numbers, dtype=np.float64)
 
 

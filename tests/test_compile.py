@@ -294,13 +294,13 @@ class TestTracing:
         """Arguments must be real numbers, not Values or strings, and f must return a number."""
         cf = autograd.compile(lambda x: x * 2)
         assert cf(3) == 6.0
-        with pytest.raises(TypeError, match="got a Value"):
+        with pytest.raises(TypeError, match=r"argument 0 must be a real number, got Value; use its \.data"):
             cf(Value(1.0))
         with pytest.raises(TypeError, match="got str"):
             cf("1")
-        with pytest.raises(TypeError, match="must return a Value or a real number"):
+        with pytest.raises(TypeError, match="the result of f must be a Value or a real number, got str"):
             autograd.compile(lambda x: "no")(1.0)
-        with pytest.raises(TypeError, match="expects a callable"):
+        with pytest.raises(TypeError, match="^compile: f must be callable, got int"):
             autograd.compile(3)  # type: ignore[arg-type]
 
     def test_deep_chain(self) -> None:
@@ -595,7 +595,7 @@ class TestBatched:
             ((), TypeError, "batch_argnums"),
             ((0, 0), ValueError, "repeated"),
             (-1, ValueError, ">= 0"),
-            ((True,), TypeError, "ints"),
+            ((True,), TypeError, r"batch_argnums\[0\] must be an int, got bool"),
         ],
     )
     def test_bad_batch_argnums(self, batch_argnums: Any, error: type, match: str) -> None:
