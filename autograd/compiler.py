@@ -138,7 +138,9 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
     if guard:
         sys.setprofile(hook)
     try:
-        with mode.default_mode():  # record nodes, even inside no_grad
+        # Record nodes, even inside no_grad; a grad inside f that closes over an input
+        # stays connected to it, so the trace holds its derivative's graph.
+        with mode.default_mode(), mode.differentiating(inputs):
             yield
         if errors:  # f caught the error and went on: the trace is still not valid
             raise errors[0]

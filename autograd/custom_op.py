@@ -80,7 +80,9 @@ def op(
 
     def decorate(fn: Callable[..., float]) -> Callable[..., Any]:
         checks.function("op", "fn", fn)
-        op_name = _check_name("fn.__name__", getattr(fn, "__name__", None)) if name is None else name
+        op_name = (
+            _check_name("fn.__name__", getattr(fn, "__name__", None)) if name is None else name
+        )
         arity = _positional_arity(fn, op_name)
         try:
             inspect.signature(derivative).bind(*range(arity))

@@ -1,4 +1,8 @@
-"""Recording modes: ``no_grad`` and ``detect_anomaly``, per thread and per asyncio task."""
+"""Recording modes: ``no_grad`` and ``detect_anomaly``, per thread and per asyncio task.
+
+Also the variables of the derivatives in progress (:func:`differentiating`), which
+nested derivatives read to stay connected to the graphs around them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ import inspect
 import os
 import sys
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
@@ -15,8 +20,10 @@ from typing import Any, NamedTuple, TypeVar
 __all__ = [
     "default_mode",
     "detect_anomaly",
+    "differentiating",
     "enable_grad",
     "no_grad",
+    "outer_variables",
     "scope",
     "scope_of",
     "scope_open",
@@ -237,3 +244,33 @@ def scope_open() -> bool:
 def scope_of(node: Any) -> tuple[str, ...]:
     """The scope path a node was created in (``()`` if none was open)."""
     return node_scopes.get(node, ())
+
+
+# The Values that the derivatives in progress differentiate with respect to: a
+# ContextVar like the mode, so each thread and asyncio task has its own.
+_variables: ContextVar[frozenset[Any]] = ContextVar("chainrule_variables", default=frozenset())
+
+
+def outer_variables() -> frozenset[Any]:
+    """The variables of every derivative in progress in this thread or task (see below)."""
+    return _variables.get()
+
+
+@contextmanager
+def differentiating(variables: Iterable[Any]) -> Iterator[None]:
+    """Context manager: ``variables`` are being differentiated with respect to inside the block.
+
+    ``grad``, ``value_and_grad``, ``hessian``, ``gradcheck`` and ``compile``'s trace
+    call ``f`` inside it. A ``grad`` called inside ``f`` whose result depends on one
+    of these Values (which ``f`` closed over) then builds its derivative as a graph
+    connected to them, so the outer derivative sees through it:
+    ``grad(lambda x: x * grad(lambda y: x * y)(2.0))(1.0)`` is 2.0, not 1.0.
+
+    Args:
+        variables: the Values differentiated with respect to.
+    """
+    token = _variables.set(_variables.get() | frozenset(variables))
+    try:
+        yield
+    finally:
+        _variables.reset(token)

@@ -336,7 +336,7 @@ def as_operand(x: object) -> Value | float | None:
 
 
 def to_number(where: str, name: str, x: object) -> float:
-    """``x`` as a float, or the error of :func:`autograd.checks.number` naming ``where`` and ``name``.
+    """``x`` as a float, or the error of :func:`autograd.checks.number` naming where and name.
 
     TypeError for what is not a real number (a Value gets a hint to use its ``data``),
     ValueError for an int too large for a float.

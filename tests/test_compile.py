@@ -294,13 +294,17 @@ class TestTracing:
         """Arguments must be real numbers, not Values or strings, and f must return a number."""
         cf = autograd.compile(lambda x: x * 2)
         assert cf(3) == 6.0
-        with pytest.raises(TypeError, match=r"argument 0 must be a real number, got Value; use its \.data"):
+        with pytest.raises(
+            TypeError, match=r"argument 0 must be a real number, got Value; use its \.data"
+        ):
             cf(Value(1.0))
         with pytest.raises(TypeError, match="got str"):
             cf("1")
-        with pytest.raises(TypeError, match="the result of f must be a Value or a real number, got str"):
+        with pytest.raises(
+            TypeError, match="the result of f must be a Value or a real number, got str"
+        ):
             autograd.compile(lambda x: "no")(1.0)
-        with pytest.raises(TypeError, match="^compile: f must be callable, got int"):
+        with pytest.raises(TypeError, match=r"^compile: f must be callable, got int"):
             autograd.compile(3)  # type: ignore[arg-type]
 
     def test_deep_chain(self) -> None:
