@@ -405,15 +405,16 @@ def _check_batch_argnums(batch_argnums: object) -> tuple[int, ...]:
     """``batch_argnums`` as a sorted tuple of distinct indices (empty for None)."""
     if batch_argnums is None:
         return ()
+    # An index is bounded like a size: a call with ten million arguments is a mistake.
     if isinstance(batch_argnums, int) and not isinstance(batch_argnums, bool):
-        return (checks.integer("compile", "batch_argnums", batch_argnums, minimum=0),)
+        return (checks.size("compile", "batch_argnums", batch_argnums, minimum=0),)
     if not isinstance(batch_argnums, (tuple, list)) or not batch_argnums:
         raise TypeError(
             "compile: batch_argnums must be None, an int or a non-empty tuple of ints, "
             f"got {type(batch_argnums).__name__}"
         )
     indices = [
-        checks.integer("compile", f"batch_argnums[{i}]", index, minimum=0)
+        checks.size("compile", f"batch_argnums[{i}]", index, minimum=0)
         for i, index in enumerate(batch_argnums)
     ]
     if len(set(indices)) != len(indices):
@@ -485,12 +486,18 @@ def compile(  # shadows the builtin on purpose
 
     Args:
         f: a function of positional number arguments returning a Value (or a number).
-        batch_argnums: the index, or tuple of indices, of the per-sample arguments.
+        batch_argnums: the index, or tuple of distinct indices, of the per-sample
+            arguments (each from 0 to ten million, chainrule's limit on sizes).
 
     Returns:
         A :class:`Compiled` function: ``cf(*xs)`` gives the value as a float,
         ``cf.value_and_grad(*xs)`` gives ``(value, grads)`` with one partial per
         argument, ``cf.grad(*xs)`` the partials alone, ``cf.source`` the code.
+
+    Raises:
+        TypeError: ``f`` is not callable or ``batch_argnums`` is not an int or a
+            tuple of ints; when called, an argument is not a real number.
+        ValueError: ``batch_argnums`` holds a negative, repeated or too large index.
 
     Example:
         >>> import autograd

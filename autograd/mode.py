@@ -17,6 +17,8 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
 
+from . import checks
+
 __all__ = [
     "default_mode",
     "detect_anomaly",
@@ -25,7 +27,6 @@ __all__ = [
     "no_grad",
     "outer_variables",
     "scope",
-    "scope_of",
     "scope_open",
 ]
 
@@ -259,7 +260,7 @@ class scope(_ModeSwitch):  # lower case, a context manager like the two above
     """Context manager: name the part of a computation that nodes created inside belong to.
 
     Scopes nest, giving each node a path such as ``("forward", "MLP", "layers.0")``;
-    :func:`scope_of` reads it back and drawings group nodes into one cluster per
+    :func:`autograd.scope_of` reads it back and drawings group nodes into one cluster per
     scope. ``nn`` modules open a scope named after themselves on every call made
     while some scope is open, so wrapping a forward pass in ``scope("forward")``
     is enough to see the model's structure. When no scope is open nothing is
@@ -278,9 +279,7 @@ class scope(_ModeSwitch):  # lower case, a context manager like the two above
     """
 
     def __init__(self, name: str) -> None:
-        if not isinstance(name, str):
-            raise TypeError(f"scope() name must be a str, got {type(name).__name__}")
-        self.name = name
+        self.name: str = checks.instance("scope", "name", name, str, "a str")
 
     def _switched(self, mode: _Mode) -> _Mode:
         return mode._replace(scope=(*(mode.scope or ()), self.name))
@@ -308,11 +307,6 @@ class default_mode(_ModeSwitch):  # lower case, a context manager like the ones 
 def scope_open() -> bool:
     """True when some :class:`scope` is open in this thread or task."""
     return _mode.get().scope is not None
-
-
-def scope_of(node: Any) -> tuple[str, ...]:
-    """The scope path a node was created in (``()`` if none was open)."""
-    return node_scopes.get(node, ())
 
 
 # The Values that the derivatives in progress differentiate with respect to: a

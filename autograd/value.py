@@ -10,7 +10,7 @@ from typing import TypeAlias
 from . import checks, graph, mode
 from .rules import RULES, Rule
 
-__all__ = ["Scalar", "Value"]
+__all__ = ["Scalar", "Value", "scope_of"]
 
 
 def _unary_method(name: str) -> Callable[[Value], Value]:
@@ -307,6 +307,22 @@ class Value:
 
 Scalar: TypeAlias = Value | float
 """An operand: a Value or a plain real number."""
+
+
+def scope_of(node: Value) -> tuple[str, ...]:
+    """The path of :class:`autograd.scope` names ``node`` was created in (``()`` if none was open).
+
+    Args:
+        node: a Value.
+
+    Returns:
+        The scope names, outermost first.
+
+    Raises:
+        TypeError: ``node`` is not a Value.
+    """
+    checks.instance("scope_of", "node", node, Value, "a Value")
+    return mode.node_scopes.get(node, ())
 
 
 # --- operand checking -----------------------------------------------------------

@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import html
 import itertools
+import numbers
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from . import checks
 from .checks import shown
-from .mode import scope_of
+from .mode import node_scopes
 from .rules import Rule
 from .value import Value
 
@@ -125,8 +127,9 @@ def draw_graph(
             (vanishing), white near 1, red where it is huge (exploding), grey
             where it is exactly 0.
         clusters: group nodes created inside ``autograd.scope`` in boxes.
-        max_nodes: the most Values to draw before cutting the graph (a
-            positive int), or ``None`` for no limit.
+        max_nodes: the most Values to draw before cutting the graph (an int
+            from 1 to ``autograd.checks.MAX_SIZE``, ten million), or ``None``
+            for no limit.
 
     Returns:
         A ``graphviz.Digraph``. In Jupyter it shows itself; ``.render(name,
@@ -136,9 +139,10 @@ def draw_graph(
         is the DOT text and needs nothing.
 
     Raises:
-        TypeError: ``root`` is not a Value, or an option has the wrong type.
+        TypeError: ``root`` is not a Value, or an option has the wrong type
+            (the flags must be exactly True or False).
         ValueError: ``rankdir`` is not one of the four directions, or
-            ``max_nodes`` is not positive.
+            ``max_nodes`` is below 1 or above ten million.
 
     Example:
         >>> from autograd import Value, draw_graph
@@ -151,7 +155,11 @@ def draw_graph(
         >>> "grad 6.000" in drawing.source  # dy/dx = 2x
         True
     """
-    _check_arguments(root, rankdir, max_nodes)
+    checks.instance("draw_graph", "root", root, Value, "a Value")
+    checks.choice("draw_graph", "rankdir", rankdir, _RANKDIRS)
+    if max_nodes is not None:
+        checks.instance("draw_graph", "max_nodes", max_nodes, numbers.Integral, "an int or None")
+        max_nodes = checks.size("draw_graph", "max_nodes", max_nodes)
     flags = {
         "show_data": show_data,
         "show_grad": show_grad,
@@ -159,9 +167,8 @@ def draw_graph(
         "color_grad": color_grad,
         "clusters": clusters,
     }
-    for name, flag in flags.items():
-        if not isinstance(flag, bool):  # a truthy string such as "always" is a mistake
-            raise TypeError(f"draw_graph() {name} must be True or False, got {type(flag).__name__}")
+    for name, flag in flags.items():  # a truthy string such as "always" is a mistake
+        checks.flag("draw_graph", name, flag)
 
     nearest = _nearest_first(root)
     drawn = nearest if max_nodes is None else nearest[:max_nodes]
@@ -173,7 +180,7 @@ def draw_graph(
     by_scope: dict[tuple[str, ...], list[str]] = {}
     edges: list[str] = []
     for i, node in enumerate(drawn):
-        lines = by_scope.setdefault(scope_of(node) if clusters else (), [])
+        lines = by_scope.setdefault(node_scopes.get(node, ()) if clusters else (), [])
         label = _value_label(node, node is root, show_data, grads, color_grad and grads)
         # The tooltip (shown on hover in SVG) has every digit.
         tip = f"data = {_exact(node.data)}"
@@ -229,28 +236,6 @@ def draw_graph(
 
 #: ``draw_dot`` is ``draw_graph`` under the name micrograd uses.
 draw_dot = draw_graph
-
-
-# --- arguments ------------------------------------------------------------------
-
-
-def _check_arguments(root: object, rankdir: object, max_nodes: object) -> None:
-    """Raise a TypeError or ValueError naming the first bad argument of draw_graph."""
-    if not isinstance(root, Value):
-        raise TypeError(f"draw_graph() root must be a Value, got {type(root).__name__}")
-    if not isinstance(rankdir, str):
-        raise TypeError(f"draw_graph() rankdir must be a str, got {type(rankdir).__name__}")
-    if rankdir not in _RANKDIRS:
-        choices = ", ".join(repr(d) for d in _RANKDIRS)
-        raise ValueError(f"draw_graph() rankdir must be one of {choices}, got {rankdir!r}")
-    if max_nodes is not None:
-        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
-            raise TypeError(
-                "draw_graph() max_nodes must be a positive int or None, "
-                f"got {type(max_nodes).__name__}"
-            )
-        if max_nodes < 1:
-            raise ValueError(f"draw_graph() max_nodes must be a positive int, got {max_nodes}")
 
 
 # --- the graph ----------------------------------------------------------------------
