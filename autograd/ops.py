@@ -21,7 +21,7 @@ from typing import Protocol, overload
 
 from . import checks
 from .rules import RULES
-from .value import Scalar, Value, as_number, binary, record, to_operand, unary
+from .value import Scalar, Value, as_number, as_operand, binary, record, to_operand, unary
 
 # The functions `from autograd import *` gives; sum and max are left out, since
 # they would shadow the builtins (autograd.sum and autograd.max still work).
@@ -127,7 +127,9 @@ def _binary_function(name: str) -> BinaryFunction:
     rule = RULES[name]
 
     def function(a: Scalar, b: Scalar) -> Scalar:
-        x, y = to_operand(name, "a", a), to_operand(name, "b", b)
+        x, y = as_operand(a), as_operand(b)
+        if x is None or y is None:  # raise, naming what is wrong
+            x, y = to_operand(name, "a", a), to_operand(name, "b", b)
         if isinstance(x, Value) or isinstance(y, Value):
             return binary(rule, x, y)
         return rule.forward(x, y)

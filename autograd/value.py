@@ -30,7 +30,10 @@ def _binary_method(name: str) -> Callable[[Value, Scalar], Value]:
     rule = RULES[name]
 
     def method(self: Value, other: Scalar) -> Value:
-        return binary(rule, self, to_operand(f"Value.{name}", "other", other))
+        operand = as_operand(other)
+        if operand is None:
+            operand = to_operand(f"Value.{name}", "other", other)  # raises, naming what is wrong
+        return binary(rule, self, operand)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = rule.doc
@@ -60,7 +63,8 @@ class Value:
     Args:
         data: a real number (int, float, ``numbers.Real``, NumPy scalars); it is
             stored as a Python float. bool, complex, str, None, containers and
-            Values are rejected with ``TypeError``.
+            Values are rejected with ``TypeError``, an int too large for a float
+            with ``ValueError``.
         label: an optional name, shown by ``repr`` and in drawings.
 
     Example:
