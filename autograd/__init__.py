@@ -18,12 +18,12 @@ from . import ops
 from .compiler import compile as compile  # public as autograd.compile, not in __all__
 from .custom_op import op
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .mode import detect_anomaly, enable_grad, no_grad, scope, scope_of
+from .mode import detect_anomaly, enable_grad, no_grad, scope
 from .ops import *  # noqa: F403 - every primitive as a function: exp, maximum, ...
 from .ops import max as max  # public as autograd.max, not in __all__
 from .ops import sum as sum  # public as autograd.sum, not in __all__
 from .transforms import grad, gradients, hessian, value_and_grad
-from .value import Scalar, Value
+from .value import Scalar, Value, scope_of
 from .viz import draw_dot, draw_graph
 
 __version__ = "0.1.0"

@@ -37,6 +37,7 @@ __all__ = [
     "integer",
     "is_finite_real",
     "iterable",
+    "number",
     "real",
     "scalar",
     "seed",
@@ -268,6 +269,42 @@ def real(
             expected = f"{'a finite number' if finite else 'a number'} {bounds}".rstrip()
         raise _value_error(where, name, expected, value)
     return number
+
+
+def number(where: str, name: str, value: object, *, what: str = "a real number") -> float:
+    """``value`` as a ``float``: a real number that a float can hold (NaN and infinities pass).
+
+    Unlike :func:`real` and :func:`scalar`, an int too large for a float is refused
+    rather than read as infinite: the engine's operands and ``Value(data)`` take it
+    as a mistake, where Python's ``float()`` raises a bare ``OverflowError``.
+
+    Args:
+        where: the function or class called.
+        name: the parameter.
+        value: any real number (int, float, Fraction, NumPy scalars), not bool.
+        what: the expectation as the message names it, e.g. ``"a Value or a real number"``.
+
+    Returns:
+        ``float(value)``.
+
+    Raises:
+        TypeError: if ``value`` is not a real number.
+        ValueError: if it is too large for a float.
+
+    Example:
+        >>> number("Value", "data", 10**400)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+          ...
+        ValueError: Value: data must be a real number within float range (about +-1.8e308), ...
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise _type_error(where, name, what, value)
+    try:
+        return float(value)
+    except OverflowError:  # an int (or Fraction) too large for a float
+        raise _value_error(
+            where, name, "a real number within float range (about +-1.8e308)", value
+        ) from None
 
 
 def is_finite_real(value: object) -> bool:

@@ -133,10 +133,12 @@ class Program:
         self.per_sample_outputs = tuple(out in writer.per_sample for out in outputs)
         namespace = _namespace(writer, numpy=_numpy() if self.batched else None)
         exec(builtins.compile(self.source, "<autograd.compile>", "exec"), namespace)
-        self.forward: Callable[..., tuple[Any, ...]] = namespace["forward"]
-        self.backward: Callable[..., tuple[tuple[Any, ...], tuple[Any, ...]]] = namespace[
+        # Popped, not read: a function held by its own globals is a reference cycle, and
+        # the program would outlive its last user until the cycle collector ran.
+        self.forward: Callable[..., tuple[Any, ...]] = namespace.pop("forward")
+        self.backward: Callable[..., tuple[tuple[Any, ...], tuple[Any, ...]]] = namespace.pop(
             "backward"
-        ]
+        )
         self._variants: dict[object, Program] = {}
 
     def checked(self) -> Program:

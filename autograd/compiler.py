@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from types import CodeType, FrameType
 from typing import Any
 
-from . import mode
+from . import checks, mode
 from .codegen import Program
-from .value import Value, as_number, number_type_message
+from .value import Value, to_number
 
 __all__ = ["Compiled", "Program", "TraceError", "compile", "tracing"]
 
@@ -138,13 +138,18 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
     if guard:
         sys.setprofile(hook)
     try:
-        with mode.default_mode():  # record nodes, even inside no_grad
+        # Record nodes, even inside no_grad; a grad inside f that closes over an input
+        # stays connected to it, so the trace holds its derivative's graph.
+        with mode.default_mode(), mode.differentiating(inputs):
             yield
         if errors:  # f caught the error and went on: the trace is still not valid
             raise errors[0]
     finally:
         if guard:
             sys.setprofile(previous)
+        # The error's traceback holds check's frame, which holds this list: emptied, the
+        # list holds no error, so no cycle keeps the traced Values alive after the error.
+        errors.clear()
 
 
 def _chained(first: Any, then: Callable[[FrameType, str, Any], None]) -> Callable[..., None]:
@@ -179,13 +184,8 @@ class Compiled:
         batch_argnums: int | Sequence[int] | None = None,
         has_aux: bool = False,
     ) -> None:
-        if not callable(f):
-            raise TypeError(f"compile() expects a callable, got {type(f).__name__}")
-        if not isinstance(has_aux, bool):
-            raise TypeError(
-                f"compile() has_aux must be True or False, got {type(has_aux).__name__}"
-            )
-        self.f = f
+        self.f = checks.function("compile", "f", f)
+        checks.flag("compile", "has_aux", has_aux)
         self.batch_argnums = _check_batch_argnums(batch_argnums)
         self.has_aux = has_aux
         self.programs: dict[int, Program] = {}
@@ -208,14 +208,8 @@ class Compiled:
         program = self.programs.get(len(xs))
         if program is not None and set(map(type, xs)) <= _FLOAT:  # the common case, in C
             return self._checked(program, len(xs)), xs
-        numbers = []
-        for index, x in enumerate(xs):
-            number = as_number(x)
-            if number is None:
-                raise TypeError(
-                    number_type_message(f"compiled {self.__name__}() argument {index}", x)
-                )
-            numbers.append(number)
+        where = f"compiled {self.__name__}"
+        numbers = [to_number(where, f"argument {index}", x) for index, x in enumerate(xs)]
         return self._traced(numbers), tuple(numbers)
 
     def _traced(self, numbers: Sequence[float]) -> Program:
@@ -249,10 +243,10 @@ class Compiled:
             out, aux = out
             single = not isinstance(aux, (list, tuple))
             self._aux_single[len(numbers)] = single
-            extra = [_as_value(name, "aux", a) for a in ([aux] if single else aux)]
+            extra = [_as_value(name, "the aux of f", a) for a in ([aux] if single else aux)]
         else:
             extra = []
-        return Program([_as_value(name, "the function", out), *extra], leaves)
+        return Program([_as_value(name, "the result of f", out), *extra], leaves)
 
     def _result(self, n: int, outs: Sequence[Any]) -> Any:
         """The value, or ``(value, aux)`` with ``has_aux``, from a program's outputs."""
@@ -282,11 +276,7 @@ class Compiled:
         With ``has_aux=True`` the value is ``(value, aux)``, the aux not reduced
         (one number per sample for a batched call) and not differentiated.
         """
-        if reduce not in _REDUCTIONS:
-            raise ValueError(
-                f"compiled {self.__name__}.value_and_grad() reduce must be 'sum' or 'mean', "
-                f"got {reduce!r}"
-            )
+        checks.choice(f"compiled {self.__name__}.value_and_grad", "reduce", reduce, _REDUCTIONS)
         if self.batch_argnums:
             value, aux, grads = self._batched_value_and_grad(xs, reduce)
             return self._result(len(xs), [value, *aux]), tuple(grads)
@@ -309,10 +299,10 @@ class Compiled:
 
     def _batch(self, xs: tuple[Any, ...]) -> tuple[int, list[Any]]:
         """The batch size and the arguments as floats and float arrays, traced on sample 0."""
-        where = f"compiled {self.__name__}()"
+        where = f"compiled {self.__name__}"
         if len(xs) <= max(self.batch_argnums):
             raise ValueError(
-                f"{where} batch_argnums {self.batch_argnums} is out of range for a call "
+                f"{where}: batch_argnums {self.batch_argnums} is out of range for a call "
                 f"with {len(xs)} argument(s)"
             )
         np = _numpy()
@@ -320,23 +310,20 @@ class Compiled:
         args: list[Any] = []
         for index, x in enumerate(xs):
             if index not in self.batch_argnums:
-                number = as_number(x)
-                if number is None:
-                    raise TypeError(number_type_message(f"{where} argument {index}", x))
-                args.append(number)
+                args.append(to_number(where, f"argument {index}", x))
                 continue
             column = _column(where, index, x, np)
             if n is None:
                 n = len(column)
             elif len(column) != n:
                 raise ValueError(
-                    f"{where} batched arguments must have the same length: argument "
+                    f"{where}: batched arguments must have the same length: argument "
                     f"{self.batch_argnums[0]} has {n} samples, argument {index} has {len(column)}"
                 )
             args.append(column)
         assert n is not None  # batch_argnums is never empty here
         if n == 0:
-            raise ValueError(f"{where} needs at least one sample, got empty batched arguments")
+            raise ValueError(f"{where}: needs at least one sample, got empty batched arguments")
         first = [float(a[0]) if i in self.batch_argnums else a for i, a in enumerate(args)]
         try:  # the trace runs f on the first sample
             self._traced(first)
@@ -469,14 +456,8 @@ def _per_sample(
 
 def _as_value(name: str, what: str, out: object) -> Value:
     """A traced output as a Value; a number is a constant (every derivative 0)."""
-    if isinstance(out, Value):
-        return out
-    number = as_number(out)
-    if number is None:
-        raise TypeError(
-            f"{name}: {what} must return a Value or a real number, got {type(out).__name__}"
-        )
-    return Value(number)
+    checked = checks.scalar(name, what, out, Value)
+    return checked if isinstance(checked, Value) else Value(checked)
 
 
 def _total(values: Any) -> float:
@@ -504,19 +485,20 @@ def _check_batch_argnums(batch_argnums: object) -> tuple[int, ...]:
     """``batch_argnums`` as a sorted tuple of distinct indices (empty for None)."""
     if batch_argnums is None:
         return ()
-    indices = (batch_argnums,) if isinstance(batch_argnums, int) else batch_argnums
-    if not isinstance(indices, (tuple, list)) or not indices:
+    # An index is bounded like a size: a call with ten million arguments is a mistake.
+    if isinstance(batch_argnums, int) and not isinstance(batch_argnums, bool):
+        return (checks.size("compile", "batch_argnums", batch_argnums, minimum=0),)
+    if not isinstance(batch_argnums, (tuple, list)) or not batch_argnums:
         raise TypeError(
-            "compile() batch_argnums must be an int or a non-empty tuple of ints, "
-            f"got {batch_argnums!r}"
+            "compile: batch_argnums must be None, an int or a non-empty tuple of ints, "
+            f"got {type(batch_argnums).__name__}"
         )
-    for index in indices:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"compile() batch_argnums must hold ints, got {index!r}")
-        if index < 0:
-            raise ValueError(f"compile() batch_argnums must hold ints >= 0, got {index}")
+    indices = [
+        checks.size("compile", f"batch_argnums[{i}]", index, minimum=0)
+        for i, index in enumerate(batch_argnums)
+    ]
     if len(set(indices)) != len(indices):
-        raise ValueError(f"compile() batch_argnums has a repeated index: {batch_argnums!r}")
+        raise ValueError(f"compile: batch_argnums has a repeated index: {batch_argnums!r}")
     return tuple(sorted(indices))
 
 
@@ -525,21 +507,16 @@ def _column(where: str, index: int, x: object, np: Any) -> Any:
     if np is not None and isinstance(x, np.ndarray):
         if x.ndim != 1 or x.dtype.kind not in "fiu":
             raise ValueError(
-                f"{where} argument {index} must be a 1-D array of real numbers, "
+                f"{where}: argument {index} must be a 1-D array of real numbers, "
                 f"got shape {x.shape} and dtype {x.dtype}"
             )
         return x.astype(np.float64)
     if not isinstance(x, (list, tuple)):
         raise TypeError(
-            f"{where} argument {index} is batched: it must be a list, a tuple or a 1-D "
+            f"{where}: argument {index} is batched: it must be a list, a tuple or a 1-D "
             f"NumPy array of numbers, got {type(x).__name__}"
         )
-    numbers = []
-    for i, item in enumerate(x):
-        number = as_number(item)
-        if number is None:
-            raise TypeError(number_type_message(f"{where} argument {index} item {i}", item))
-        numbers.append(number)
+    numbers = [to_number(where, f"argument {index} item {i}", item) for i, item in enumerate(x)]
     return numbers if np is None else np.array(numbers, dtype=np.float64)
 
 
@@ -592,7 +569,8 @@ def compile(  # shadows the builtin on purpose
 
     Args:
         f: a function of positional number arguments returning a Value (or a number).
-        batch_argnums: the index, or tuple of indices, of the per-sample arguments.
+        batch_argnums: the index, or tuple of distinct indices, of the per-sample
+            arguments (each from 0 to ten million, chainrule's limit on sizes).
         has_aux: ``f`` returns ``(value, aux)``, where ``aux`` is a Value or a list of
             them computed along (a model's predictions beside its loss, say): calls
             return ``(value, aux)``, and only ``value`` is reduced and differentiated,
@@ -602,6 +580,11 @@ def compile(  # shadows the builtin on purpose
         A :class:`Compiled` function: ``cf(*xs)`` gives the value as a float,
         ``cf.value_and_grad(*xs)`` gives ``(value, grads)`` with one partial per
         argument, ``cf.grad(*xs)`` the partials alone, ``cf.source`` the code.
+
+    Raises:
+        TypeError: ``f`` is not callable or ``batch_argnums`` is not an int or a
+            tuple of ints; when called, an argument is not a real number.
+        ValueError: ``batch_argnums`` holds a negative, repeated or too large index.
 
     Example:
         >>> import autograd

@@ -7,11 +7,22 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from . import checks
 from .ops import collect_operands
 from .rules import BUILT_IN_OPS, RULES, Rule
 from .value import Value, as_number, record
 
 __all__ = ["op"]
+
+
+def _check_name(parameter: str, name: object) -> str:
+    """``name`` if it can name a new op: a non-empty str that is not a built-in op's."""
+    checks.instance("op", parameter, name, str, "a str")
+    if not name:
+        raise ValueError(f"op: {parameter} must be a non-empty str, got ''")
+    if name in BUILT_IN_OPS:
+        raise ValueError(f"op: {parameter} {name!r} is a built-in op; choose another name")
+    return name  # type: ignore[return-value]
 
 
 def _positional_arity(fn: Callable[..., Any], name: str) -> int:
@@ -63,15 +74,15 @@ def op(
         >>> y.op, round(y.data, 6), x.grad
         ('arctan', 0.785398, 0.5)
     """
-    if not callable(derivative):
-        raise TypeError(f"op() derivative must be callable, got {type(derivative).__name__}")
+    checks.function("op", "derivative", derivative)
+    if name is not None:
+        _check_name("name", name)
 
     def decorate(fn: Callable[..., float]) -> Callable[..., Any]:
-        op_name = fn.__name__ if name is None else name
-        if not isinstance(op_name, str) or not op_name:
-            raise TypeError(f"op() name must be a non-empty str, got {op_name!r}")
-        if op_name in BUILT_IN_OPS:
-            raise ValueError(f"op() name {op_name!r} is a built-in op; choose another name")
+        checks.function("op", "fn", fn)
+        op_name = (
+            _check_name("fn.__name__", getattr(fn, "__name__", None)) if name is None else name
+        )
         arity = _positional_arity(fn, op_name)
         try:
             inspect.signature(derivative).bind(*range(arity))
@@ -122,7 +133,7 @@ def op(
                 raise TypeError(f"{op_name}() takes {arity} argument(s), got {len(args)}")
             operands: list[Value | float] = []
             numbers: list[float] = []
-            any_value = collect_operands(f"{op_name}()", args, operands, numbers)
+            any_value = collect_operands(op_name, "inputs", args, operands, numbers)
             data = forward(*numbers)
             if not any_value:
                 return data

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import checks
 from .graph import topological_order
-from .mode import enable_grad, no_grad
+from .mode import differentiating, enable_grad, no_grad
 from .transforms import gradients
-from .value import Value, as_number
+from .value import Value, to_number
 
-__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
+__all__ = ["GradcheckError", "check_arguments", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(AssertionError):
@@ -22,15 +22,10 @@ def _float_result(
     f: Callable[..., object], args: list[Value], where: str = "gradcheck"
 ) -> tuple[float, Value | None]:
     """Call ``f`` and return its number and, if it returned a Value, that Value."""
-    out = f(*args)
+    out = checks.scalar(where, "the result of f", f(*args), Value)
     if isinstance(out, Value):
         return out.data, out
-    number = as_number(out)
-    if number is None:
-        raise TypeError(
-            f"{where}: f must return a Value or a real number, got {type(out).__name__}"
-        )
-    return number, None
+    return out, None
 
 
 def _backward_gradient(out: Value, leaves: list[Value]) -> list[float]:
@@ -50,7 +45,7 @@ def _backward_gradient(out: Value, leaves: list[Value]) -> list[float]:
 
 def gradcheck(
     f: Callable[..., object],
-    inputs: Sequence[float],
+    inputs: Iterable[float],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -67,11 +62,11 @@ def gradcheck(
     Args:
         f: takes one Value per input and returns a Value.
         inputs: the point to check at, one real number per argument of ``f``.
-        eps: the finite-difference step.
-        atol: the absolute tolerance.
-        rtol: the relative tolerance.
+        eps: the finite-difference step, > 0.
+        atol: the absolute tolerance, >= 0.
+        rtol: the relative tolerance, >= 0.
         raise_exception: raise :class:`GradcheckError` on a mismatch (the
-            default) or return False.
+            default) or return False; exactly True or False.
 
     Returns:
         True when every partial derivative agrees.
@@ -79,15 +74,18 @@ def gradcheck(
     Raises:
         GradcheckError: on a mismatch, with a table of input index, analytic,
             numeric and error, when ``raise_exception`` is true.
+        TypeError: ``f`` is not callable, ``inputs`` is not an iterable of real
+            numbers, or a tolerance or ``raise_exception`` has the wrong type.
+        ValueError: a tolerance is out of range or not finite.
 
     Example:
         >>> from autograd import gradcheck
         >>> gradcheck(lambda x, y: x * y.sin(), [1.5, 0.3])
         True
     """
-    xs = _check_arguments("gradcheck", inputs, eps, atol, rtol)
+    xs = check_arguments("gradcheck", f, inputs, eps, atol, rtol, raise_exception)
     leaves = [Value(x) for x in xs]
-    with enable_grad():  # works inside no_grad too
+    with enable_grad(), differentiating(leaves):  # works inside no_grad too
         _, out = _float_result(f, leaves)
     analytic = [0.0] * len(leaves) if out is None else _backward_gradient(out, leaves)
 
@@ -104,28 +102,32 @@ def gradcheck(
     return _compare("gradcheck", "input", rows, xs, eps, atol, rtol, raise_exception)
 
 
-def _check_arguments(
-    where: str, inputs: Sequence[float], eps: float, atol: float, rtol: float
+def check_arguments(
+    where: str,
+    f: object,
+    inputs: object,
+    eps: object,
+    atol: object,
+    rtol: object,
+    raise_exception: object,
 ) -> list[float]:
-    """The inputs as floats, after checking them and the tolerances."""
-    xs = []
-    for index, x in enumerate(inputs):
-        number = as_number(x)
-        if number is None:
-            raise TypeError(
-                f"{where}: inputs must be real numbers, got {type(x).__name__} at index {index}"
-            )
-        xs.append(number)
-    for name, tolerance in (("eps", eps), ("atol", atol), ("rtol", rtol)):
-        if not (
-            isinstance(tolerance, (int, float))
-            and not isinstance(tolerance, bool)
-            and math.isfinite(tolerance)
-            and tolerance >= 0
-        ):
-            raise ValueError(f"{where}: {name} must be a finite number >= 0, got {tolerance!r}")
-    if eps == 0:
-        raise ValueError(f"{where}: eps must be > 0, got 0")
+    """Check the arguments of a gradient check named ``where``; return the inputs as floats.
+
+    The checks of :func:`gradcheck` and :func:`gradgradcheck`, which
+    ``autograd.testing.assert_gradients_close`` makes too, under its own name.
+
+    Raises:
+        TypeError: ``f`` is not callable, ``inputs`` is not an iterable of real
+            numbers, a tolerance is not a real number or ``raise_exception`` not a bool.
+        ValueError: ``eps`` is not > 0 or a tolerance not >= 0, or one is not finite.
+    """
+    checks.function(where, "f", f)
+    items = checks.iterable(where, "inputs", inputs, what="an iterable of real numbers")
+    xs = [to_number(where, f"inputs[{index}]", x) for index, x in enumerate(items)]
+    checks.real(where, "eps", eps, above=0)
+    checks.real(where, "atol", atol, at_least=0)
+    checks.real(where, "rtol", rtol, at_least=0)
+    checks.flag(where, "raise_exception", raise_exception)
     return xs
 
 
@@ -159,7 +161,7 @@ def _compare(
 
 def gradgradcheck(
     f: Callable[..., object],
-    inputs: Sequence[float],
+    inputs: Iterable[float],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -184,16 +186,21 @@ def gradgradcheck(
     Returns:
         True when every second partial agrees.
 
+    Raises:
+        GradcheckError: as :func:`gradcheck`.
+        TypeError: as :func:`gradcheck`.
+        ValueError: as :func:`gradcheck`.
+
     Example:
         >>> from autograd import gradgradcheck
         >>> gradgradcheck(lambda x, y: (x * y).sin() + x.exp(), [0.4, -1.2])
         True
     """
-    xs = _check_arguments("gradgradcheck", inputs, eps, atol, rtol)
+    xs = check_arguments("gradgradcheck", f, inputs, eps, atol, rtol, raise_exception)
 
     def first_derivatives(point: list[float], create_graph: bool) -> tuple[list[Value], list[Any]]:
         leaves = [Value(x) for x in point]
-        with enable_grad():
+        with enable_grad(), differentiating(leaves):
             _, out = _float_result(f, leaves, "gradgradcheck")
         if out is None:
             zero: Any = Value(0.0) if create_graph else 0.0

@@ -1,24 +1,32 @@
-"""Recording modes: ``no_grad`` and ``detect_anomaly``, per thread and per asyncio task."""
+"""Recording modes: ``no_grad`` and ``detect_anomaly``, per thread and per asyncio task.
+
+Also the variables of the derivatives in progress (:func:`differentiating`), which
+nested derivatives read to stay connected to the graphs around them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
 import sys
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
 
+from . import checks
+
 __all__ = [
     "default_mode",
     "detect_anomaly",
+    "differentiating",
     "enable_grad",
     "no_grad",
+    "outer_variables",
     "scope",
-    "scope_of",
     "scope_open",
 ]
 
@@ -67,14 +75,30 @@ def user_site() -> str:
 # from several threads or asyncio tasks at once and each restores its own mode.
 _saved: ContextVar[tuple[_Mode, ...]] = ContextVar("chainrule_saved_modes", default=())
 
+_GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR
+_CONTEXTLIB = contextlib.__file__
+
 
 class _ModeSwitch:
-    """A reusable context manager and decorator that switches one field of the mode."""
+    """A reusable context manager and decorator that switches one field of the mode.
+
+    A mode lives in a ContextVar, and a generator has no context of its own: a
+    ``with`` block inside one that yields would leave the mode switched in its
+    caller. So entering a switch inside a generator's body raises TypeError; a
+    generator function decorated with the switch runs switched while its body
+    runs, and only then. Generators that ``contextlib.contextmanager`` drives are
+    let through, since leaving the mode switched for the ``with`` body is their job.
+    """
 
     def _switched(self, mode: _Mode) -> _Mode:
         raise NotImplementedError
 
     def __enter__(self) -> None:
+        frame = sys._getframe(1)  # the code that runs the with statement
+        if frame.f_code.co_flags & _GENERATOR_FLAGS and not (
+            frame.f_back is not None and frame.f_back.f_code.co_filename == _CONTEXTLIB
+        ):
+            raise TypeError(self._in_generator(frame.f_code))
         current = _mode.get()
         _saved.set((*_saved.get(), current))
         mode = self._switched(current)
@@ -88,20 +112,71 @@ class _ModeSwitch:
         tb: TracebackType | None,
     ) -> None:
         saved = _saved.get()
+        if not saved:
+            raise RuntimeError(
+                f"{type(self).__name__}() exited in another thread or asyncio task than the "
+                "one it was entered in, which keeps the mode it switched"
+            )
         _mode.set(saved[-1])
         _saved.set(saved[:-1])
+
+    def _in_generator(self, code: Any) -> str:
+        """The message for a switch entered inside the body of the generator ``code``."""
+        name = type(self).__name__
+        where = "async generator" if code.co_flags & inspect.CO_ASYNC_GENERATOR else "generator"
+        instead = (
+            "a function or coroutine it calls"
+            if where != "generator"
+            else (
+                f"a function it calls, or decorate the generator function with @{name}(), "
+                "which switches the mode only while its body runs"
+            )
+        )
+        return (
+            f"{name}() cannot be entered inside the {where} {code.co_name!r}: at a yield the "
+            f"mode would stay switched in its caller. Enter it in {instead}"
+        )
+
+    def _resume(self, method: Callable[..., Any], *args: Any) -> Any:
+        """``method(*args)`` with the mode switched: one step of a decorated generator."""
+        with self:
+            return method(*args)
+
+    def _confined(self, generator: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+        """``generator`` switched while its body runs, and not while its caller runs."""
+        try:
+            response = self._resume(generator.send, None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    self._resume(generator.close)
+                    raise
+                except BaseException as error:  # thrown in: pass it on, switched
+                    response = self._resume(generator.throw, error)
+                else:
+                    response = self._resume(generator.send, request)
+        except StopIteration as stop:
+            return stop.value
 
     def __call__(self, func: _F) -> _F:
         """Use as a decorator: every call of ``func`` (or of a coroutine function) runs switched.
 
-        Generator functions are refused: their body runs between ``next()`` calls,
-        outside any wrapper; use ``with`` inside the generator instead.
+        A generator function runs switched while its body runs, between ``next()``
+        calls, and not while its caller runs. Async generator functions are refused.
         """
-        if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+        if inspect.isasyncgenfunction(func):
             raise TypeError(
-                f"{type(self).__name__}() cannot decorate the generator {func.__name__!r}: "
-                "use a with block inside it"
+                f"{type(self).__name__}() cannot decorate the async generator "
+                f"{func.__name__!r}: switch the mode in a function or coroutine it calls"
             )
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def switched_generator(*args: Any, **kwargs: Any) -> Any:
+                return (yield from self._confined(func(*args, **kwargs)))
+
+            return switched_generator  # type: ignore[return-value]
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
@@ -124,7 +199,9 @@ class no_grad(_ModeSwitch):  # lower case, like the PyTorch context manager
 
     Results computed inside are leaves (``op == ""``, ``parents == ()``), which
     makes evaluation cheaper when no gradient is needed. The switch is per thread
-    and per asyncio task.
+    and per asyncio task. Inside a generator's body it raises TypeError (a yield
+    would leave the caller switched); decorating the generator function switches
+    it only while the generator's body runs.
 
     Example:
         >>> from autograd import Value, no_grad
@@ -183,7 +260,7 @@ class scope(_ModeSwitch):  # lower case, a context manager like the two above
     """Context manager: name the part of a computation that nodes created inside belong to.
 
     Scopes nest, giving each node a path such as ``("forward", "MLP", "layers.0")``;
-    :func:`scope_of` reads it back and drawings group nodes into one cluster per
+    :func:`autograd.scope_of` reads it back and drawings group nodes into one cluster per
     scope. ``nn`` modules open a scope named after themselves on every call made
     while some scope is open, so wrapping a forward pass in ``scope("forward")``
     is enough to see the model's structure. When no scope is open nothing is
@@ -202,9 +279,7 @@ class scope(_ModeSwitch):  # lower case, a context manager like the two above
     """
 
     def __init__(self, name: str) -> None:
-        if not isinstance(name, str):
-            raise TypeError(f"scope() name must be a str, got {type(name).__name__}")
-        self.name = name
+        self.name: str = checks.instance("scope", "name", name, str, "a str")
 
     def _switched(self, mode: _Mode) -> _Mode:
         return mode._replace(scope=(*(mode.scope or ()), self.name))
@@ -234,6 +309,31 @@ def scope_open() -> bool:
     return _mode.get().scope is not None
 
 
-def scope_of(node: Any) -> tuple[str, ...]:
-    """The scope path a node was created in (``()`` if none was open)."""
-    return node_scopes.get(node, ())
+# The Values that the derivatives in progress differentiate with respect to: a
+# ContextVar like the mode, so each thread and asyncio task has its own.
+_variables: ContextVar[frozenset[Any]] = ContextVar("chainrule_variables", default=frozenset())
+
+
+def outer_variables() -> frozenset[Any]:
+    """The variables of every derivative in progress in this thread or task (see below)."""
+    return _variables.get()
+
+
+@contextlib.contextmanager
+def differentiating(variables: Iterable[Any]) -> Iterator[None]:
+    """Context manager: ``variables`` are being differentiated with respect to inside the block.
+
+    ``grad``, ``value_and_grad``, ``hessian``, ``gradcheck`` and ``compile``'s trace
+    call ``f`` inside it. A ``grad`` called inside ``f`` whose result depends on one
+    of these Values (which ``f`` closed over) then builds its derivative as a graph
+    connected to them, so the outer derivative sees through it:
+    ``grad(lambda x: x * grad(lambda y: x * y)(2.0))(1.0)`` is 2.0, not 1.0.
+
+    Args:
+        variables: the Values differentiated with respect to.
+    """
+    token = _variables.set(_variables.get() | frozenset(variables))
+    try:
+        yield
+    finally:
+        _variables.reset(token)

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, overload
 
+from . import checks
 from .rules import RULES
-from .value import Scalar, Value, as_number, as_operand, binary, record, unary
+from .value import Scalar, Value, as_number, as_operand, binary, record, to_operand, unary
 
 # The functions `from autograd import *` gives; sum and max are left out, since
 # they would shadow the builtins (autograd.sum and autograd.max still work).
@@ -113,7 +114,7 @@ def _unary_function(name: str) -> UnaryFunction:
             return unary(rule, x)
         number = as_number(x)
         if number is None:
-            raise TypeError(f"{name}() expects a Value or a real number, got {type(x).__name__}")
+            number = checks.number(name, "x", x, what="a Value or a real number")
         return rule.forward(number)
 
     function.__name__ = function.__qualname__ = name
@@ -127,13 +128,10 @@ def _binary_function(name: str) -> BinaryFunction:
 
     def function(a: Scalar, b: Scalar) -> Scalar:
         x, y = as_operand(a), as_operand(b)
-        for operand, given in ((x, a), (y, b)):
-            if operand is None:
-                raise TypeError(
-                    f"{name}() expects Values or real numbers, got {type(given).__name__}"
-                )
+        if x is None or y is None:  # raise, naming what is wrong
+            x, y = to_operand(name, "a", a), to_operand(name, "b", b)
         if isinstance(x, Value) or isinstance(y, Value):
-            return binary(rule, x, y)  # type: ignore[arg-type]
+            return binary(rule, x, y)
         return rule.forward(x, y)
 
     function.__name__ = function.__qualname__ = name
@@ -142,21 +140,32 @@ def _binary_function(name: str) -> BinaryFunction:
 
 
 def collect_operands(
-    where: str, items: Iterable[Scalar], operands: list[Value | float], numbers: list[float]
+    where: str,
+    name: str,
+    items: Iterable[Scalar],
+    operands: list[Value | float],
+    numbers: list[float],
 ) -> bool:
     """Append each item's operand and number, naming the first bad item; True if any is a Value.
 
     The shared intake of the n-ary primitives and custom ops. One pass with the
     common types checked inline: this loop runs for every input of every neuron.
+    Messages name ``where`` (the function) and ``name`` (the parameter), or
+    ``name[i]`` for a bad item.
 
     Raises:
-        TypeError: ``items`` is not iterable, or an item is neither a Value nor a real number.
+        TypeError: ``items`` is not iterable (or is a str), or an item is neither a
+            Value nor a real number.
+        ValueError: an item is an int too large for a float.
     """
     try:
+        if isinstance(items, (str, bytes)):
+            raise TypeError
         iterator = iter(items)
     except TypeError:
         raise TypeError(
-            f"{where} expects an iterable of Values or real numbers, got {type(items).__name__}"
+            f"{where}: {name} must be an iterable of Values and real numbers, "
+            f"got {type(items).__name__}"
         ) from None
     any_value = False
     start = len(operands)
@@ -170,12 +179,7 @@ def collect_operands(
             operands.append(item)
             numbers.append(item)  # type: ignore[arg-type]
         else:
-            operand = as_operand(item)
-            if operand is None:
-                raise TypeError(
-                    f"{where} expects Values or real numbers, "
-                    f"got {kind.__name__} at index {len(operands) - start}"
-                )
+            operand = to_operand(where, f"{name}[{len(operands) - start}]", item)
             operands.append(operand)
             if isinstance(operand, Value):
                 numbers.append(operand.data)
@@ -209,14 +213,14 @@ def apply(name: str, *args: Scalar) -> Scalar:
     """
     rule = RULES.get(name)
     if rule is None:
-        raise ValueError(f"apply() name must be an op of the table, got {name!r}")
+        raise ValueError(f"apply: name must be an op of the table, got {checks.shown(name)}")
     expected = rule.arity
     if (expected is not None and len(args) != expected) or (name == "dot" and len(args) % 2):
         wanted = "an even number of" if expected is None else str(expected)
-        raise ValueError(f"apply() {name} takes {wanted} operands, got {len(args)}")
+        raise ValueError(f"apply: {name} takes {wanted} operands, got {len(args)}")
     operands: list[Value | float] = []
     numbers: list[float] = []
-    any_value = collect_operands(f"{name}()", args, operands, numbers)
+    any_value = collect_operands(name, "operands", args, operands, numbers)
     data = rule.forward(*numbers)
     return record(rule, data, tuple(operands), tuple(numbers)) if any_value else data
 
@@ -228,7 +232,7 @@ def _nary_function(name: str) -> NaryFunction:
     def function(values: Iterable[Scalar]) -> Scalar:
         operands: list[Value | float] = []
         numbers: list[float] = []
-        any_value = collect_operands(f"{name}()", values, operands, numbers)
+        any_value = collect_operands(name, "values", values, operands, numbers)
         data = rule.forward(*numbers)
         return record(rule, data, tuple(operands), tuple(numbers)) if any_value else data
 
@@ -265,14 +269,8 @@ def leaky_relu(x: float, negative_slope: Value) -> Value: ...
 @overload
 def leaky_relu(x: float, negative_slope: float = ...) -> float: ...
 def leaky_relu(x: Scalar, negative_slope: Scalar = 0.01) -> Scalar:  # noqa: D103 - the row's doc
-    a, slope = as_operand(x), as_operand(negative_slope)
-    if a is None:
-        raise TypeError(f"leaky_relu() expects a Value or a real number, got {type(x).__name__}")
-    if slope is None:
-        raise TypeError(
-            "leaky_relu() negative_slope expects a Value or a real number, "
-            f"got {type(negative_slope).__name__}"
-        )
+    a = to_operand("leaky_relu", "x", x)
+    slope = to_operand("leaky_relu", "negative_slope", negative_slope)
     if isinstance(a, Value) or isinstance(slope, Value):
         return binary(RULES["leaky_relu"], a, slope)
     return RULES["leaky_relu"].forward(a, slope)
@@ -301,11 +299,13 @@ def dot(xs: Iterable[Scalar], ys: Iterable[Scalar]) -> Scalar: ...
 def dot(xs: Iterable[Scalar], ys: Iterable[Scalar]) -> Scalar:  # noqa: D103 - the row's doc
     operands: list[Value | float] = []
     numbers: list[float] = []
-    any_value = collect_operands("dot() xs", xs, operands, numbers)
+    any_value = collect_operands("dot", "xs", xs, operands, numbers)
     n = len(operands)
-    any_value = collect_operands("dot() ys", ys, operands, numbers) or any_value
+    any_value = collect_operands("dot", "ys", ys, operands, numbers) or any_value
     if len(operands) != 2 * n:
-        raise ValueError(f"dot() needs vectors of equal length, got {n} and {len(operands) - n}")
+        raise ValueError(
+            f"dot: xs and ys must have the same length, got {n} and {len(operands) - n}"
+        )
     data = RULES["dot"].forward(*numbers)
     return record(RULES["dot"], data, tuple(operands), tuple(numbers)) if any_value else data
 

@@ -30,7 +30,8 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
         "autograd.testing needs Hypothesis: pip install 'chainrule[hypothesis]'"
     ) from error
 
-from .gradcheck import gradcheck, gradgradcheck
+from . import checks
+from .gradcheck import check_arguments, gradcheck, gradgradcheck
 from .ops import apply, sigmoid
 from .rules import BUILT_IN_OPS, RULES
 
@@ -57,13 +58,18 @@ def domain(
     """Finite floats inside an op's domain, from its row of the table (``[-3, 3]`` by default).
 
     Args:
-        op: a built-in op's name, or None for the default range [-3, 3].
-        low: override the lower bound.
-        high: override the upper bound.
+        op: an op's name, or None for the default range [-3, 3].
+        low: override the lower bound (a finite number).
+        high: override the upper bound (a finite number above ``low``).
         position: which input of the op (0 is the first): ``pow``'s exponent is 1.
 
     Returns:
         A Hypothesis strategy of floats.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: ``op`` is not an op, ``position`` is not one of its inputs,
+            or the bounds are not finite with ``low < high``.
 
     Example:
         >>> from hypothesis import given
@@ -72,17 +78,33 @@ def domain(
         ...     assert x > 0
         >>> test_positive()
     """
+    position = checks.size("domain", "position", position, minimum=0)
     if op is None:
         default_low, default_high = -3.0, 3.0
-    elif op not in RULES:
-        raise ValueError(f"domain() op must be the name of an op, got {op!r}")
     else:
+        arity = _check_op("domain", "op", op).arity
+        if arity is not None:
+            checks.integer("domain", "position", position, maximum=arity - 1, why=f" ({op})")
         default_low, default_high = _range(op, position)
-    lo = default_low if low is None else low
-    hi = default_high if high is None else high
-    if not lo < hi:
-        raise ValueError(f"domain() needs low < high, got {lo} and {hi}")
+    lo = default_low if low is None else checks.real("domain", "low", low)
+    hi = default_high if high is None else checks.real("domain", "high", high)
+    _check_bounds("domain", lo, hi)
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def _check_op(where: str, name: str, op: object) -> Any:
+    """The row of the op named ``op``, or the error naming ``where`` and ``name``."""
+    checks.instance(where, name, op, str, "the name of an op")
+    rule = RULES.get(op)  # type: ignore[call-overload]
+    if rule is None:
+        raise ValueError(f"{where}: {name} must be the name of an op, got {checks.shown(op)}")
+    return rule
+
+
+def _check_bounds(where: str, low: float, high: float) -> None:
+    """Raise ValueError unless ``low < high``."""
+    if not low < high:
+        raise ValueError(f"{where}: needs low < high, got low={low} and high={high}")
 
 
 def _range(op: str, position: int) -> tuple[float, float]:
@@ -115,10 +137,33 @@ class Expression:
     ``x * x`` keeps both edges to one node.
 
     Call it with Values (to build a graph) or with floats (to evaluate).
+
+    Raises:
+        TypeError: a field, step, op name or read has the wrong type.
+        ValueError: ``n_inputs`` is not a size, an op is unknown or given the
+            wrong number of operands, or a step reads a node that is not before it.
     """
 
     n_inputs: int
     steps: tuple[tuple[str, tuple[int | float, ...]], ...]
+
+    def __post_init__(self) -> None:
+        where = "Expression"
+        checks.size(where, "n_inputs", self.n_inputs)
+        steps = checks.sequence(where, "steps", self.steps, what="a sequence of (op, reads)")
+        for k, step in enumerate(steps):
+            name = f"steps[{k}]"
+            op, reads = checks.sequence(where, name, step, what="an (op, reads) pair", length=2)
+            arity = _check_op(where, f"{name}[0]", op).arity
+            reads = checks.sequence(where, f"{name}[1]", reads, what="a sequence of reads")
+            n = len(reads)
+            if n != arity if arity is not None else not n or (op == "dot" and n % 2):
+                raise ValueError(f"{where}: {name}[1] has {n} reads, the wrong number for {op}")
+            for i, read in enumerate(reads):
+                if not isinstance(read, float):  # a constant, or an index of an earlier node
+                    checks.integer(
+                        where, f"{name}[1][{i}]", read, minimum=0, maximum=self.n_inputs + k - 1
+                    )
 
     def __call__(self, *inputs: Any) -> Any:
         """Evaluate on Values or floats; returns the last node."""
@@ -196,6 +241,10 @@ def expressions(n_inputs: int = 2, *, max_steps: int = 8) -> st.SearchStrategy[E
     Returns:
         A Hypothesis strategy of :class:`Expression`.
 
+    Raises:
+        TypeError: if a size is not an int.
+        ValueError: if a size is below 1 or above ten million (chainrule's limit).
+
     Example:
         >>> from hypothesis import given
         >>> @given(expressions(n_inputs=2))
@@ -203,10 +252,8 @@ def expressions(n_inputs: int = 2, *, max_steps: int = 8) -> st.SearchStrategy[E
         ...     assert isinstance(expr(0.5, -0.25), float)
         >>> test_builds()
     """
-    if n_inputs < 1 or max_steps < 1:
-        raise ValueError(
-            f"expressions() needs n_inputs >= 1 and max_steps >= 1, got {n_inputs}, {max_steps}"
-        )
+    n_inputs = checks.size("expressions", "n_inputs", n_inputs)
+    max_steps = checks.size("expressions", "max_steps", max_steps)
 
     @st.composite
     def build(draw: st.DrawFn) -> Expression:
@@ -251,7 +298,18 @@ def differentiable_cases(
 
     Returns:
         A Hypothesis strategy of ``(Expression, list of floats)``.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: a size is out of range (as for :func:`expressions`), the bounds
+            are not finite with ``low < high``, or ``kink_margin`` is negative.
     """
+    where = "differentiable_cases"
+    n_inputs = checks.size(where, "n_inputs", n_inputs)
+    max_steps = checks.size(where, "max_steps", max_steps)
+    low, high = checks.real(where, "low", low), checks.real(where, "high", high)
+    _check_bounds(where, low, high)
+    kink_margin = checks.real(where, "kink_margin", kink_margin, at_least=0)
     point = st.lists(domain(low=low, high=high), min_size=n_inputs, max_size=n_inputs)
     return st.tuples(expressions(n_inputs, max_steps=max_steps), point).filter(
         lambda case: case[0].kink_distance(*case[1]) > kink_margin
@@ -280,12 +338,15 @@ def assert_gradients_close(
     Raises:
         autograd.GradcheckError: (an ``AssertionError``) listing each input's
             analytic and numeric derivative and the error.
+        TypeError: an argument has the wrong type, as for :func:`autograd.gradcheck`.
+        ValueError: ``order`` is not 1 or 2, or a tolerance is out of range.
 
     Example:
         >>> assert_gradients_close(lambda x, y: (x * y).tanh(), [0.5, -1.0], order=2)
     """
-    if order not in (1, 2):
-        raise ValueError(f"assert_gradients_close() order must be 1 or 2, got {order!r}")
-    gradcheck(f, inputs, eps=eps, atol=atol, rtol=rtol)
+    where = "assert_gradients_close"
+    checks.integer(where, "order", order, minimum=1, maximum=2)
+    xs = check_arguments(where, f, inputs, eps, atol, rtol, raise_exception=True)
+    gradcheck(f, xs, eps=eps, atol=atol, rtol=rtol)
     if order == 2:
-        gradgradcheck(f, inputs, eps=eps, atol=atol, rtol=rtol)
+        gradgradcheck(f, xs, eps=eps, atol=atol, rtol=rtol)

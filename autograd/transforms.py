@@ -7,17 +7,18 @@ Also ``gradients``, the lower-level primitive they are built on (like
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from . import checks
 from .graph import float_sweep, topological_order, value_sweep
-from .mode import enable_grad
-from .value import Value, as_number
+from .mode import differentiating, enable_grad, outer_variables
+from .value import Value, to_number
 
 __all__ = ["grad", "gradients", "hessian", "value_and_grad"]
 
 
-def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Any]:
+def gradients(output: Value, inputs: Iterable[Value], *, create_graph: bool = False) -> list[Any]:
     """``d output / d input`` for each input, without touching any ``.grad``.
 
     The lower-level primitive behind :func:`autograd.grad` (like
@@ -33,10 +34,15 @@ def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = Fa
     Args:
         output: the Value to differentiate.
         inputs: the Values to differentiate with respect to (leaves or not).
-        create_graph: build the derivatives as Values connected to the graph.
+        create_graph: build the derivatives as Values connected to the graph
+            (exactly True or False).
 
     Returns:
         One derivative per input, in order.
+
+    Raises:
+        TypeError: ``output`` or an input is not a Value, ``inputs`` is not an
+            iterable, or ``create_graph`` is not a bool.
 
     Example:
         >>> from autograd import Value, gradients
@@ -46,14 +52,16 @@ def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = Fa
         >>> dy.data, gradients(dy, [x])[0]
         (27.0, 18.0)
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"gradients() output must be a Value, got {type(output).__name__}")
-    for index, x in enumerate(inputs):
-        if not isinstance(x, Value):
-            raise TypeError(
-                f"gradients() inputs must be Values, got {type(x).__name__} at index {index}"
-            )
-    order = topological_order(output)
+    checks.instance("gradients", "output", output, Value, "a Value")
+    xs = checks.iterable("gradients", "inputs", inputs, what="an iterable of Values")
+    for index, x in enumerate(xs):
+        checks.instance("gradients", f"inputs[{index}]", x, Value, "a Value")
+    connected = checks.flag("gradients", "create_graph", create_graph)
+    return _derivatives(topological_order(output), xs, connected)
+
+
+def _derivatives(order: list[Value], inputs: Sequence[Value], create_graph: bool) -> list[Any]:
+    """``d root / d input`` for each input, where ``order`` ends with the root (see gradients)."""
     if create_graph:
         with enable_grad():  # the derivatives are a graph, even inside no_grad
             derivatives = value_sweep(order)
@@ -66,34 +74,100 @@ def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = Fa
     return [grads.get(x, 0.0) for x in inputs]
 
 
-def _check_argnums(argnums: int | Sequence[int]) -> tuple[tuple[int, ...], bool]:
+def _check_argnums(where: str, argnums: object) -> tuple[tuple[int, ...], bool]:
     """The argument indices to differentiate, and whether one index (not a tuple) was given."""
     if isinstance(argnums, int) and not isinstance(argnums, bool):
-        indices, single = (argnums,), True
-    elif isinstance(argnums, tuple) and argnums:
-        indices, single = argnums, False
-    else:
-        raise TypeError(f"argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
-    for index in indices:
-        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-            raise ValueError(f"argnums must hold ints >= 0, got {argnums!r}")
+        return (checks.integer(where, "argnums", argnums, minimum=0),), True
+    if not isinstance(argnums, tuple) or not argnums:
+        raise TypeError(
+            f"{where}: argnums must be an int or a non-empty tuple of ints, "
+            f"got {type(argnums).__name__}"
+        )
+    indices = tuple(
+        checks.integer(where, f"argnums[{i}]", index, minimum=0) for i, index in enumerate(argnums)
+    )
     if len(set(indices)) != len(indices):
-        raise ValueError(f"argnums has a repeated index: {argnums!r}")
-    return indices, single
+        raise ValueError(f"{where}: argnums must not repeat an index, got {argnums!r}")
+    return indices, False
+
+
+def _variable(where: str, index: int, a: object) -> Value:
+    """The Value that stands for argument ``index`` while ``f`` runs: this call's own variable.
+
+    A number becomes a fresh leaf. A Value gets a fresh node (``a * 1``, exact for
+    every float), so that uses of the same outer Value that ``f`` closes over stay
+    out of this derivative: nested grads don't confuse the two.
+    """
+    if isinstance(a, Value):
+        with enable_grad():
+            return a * 1.0
+    return Value(to_number(where, f"argument {index}", a))
+
+
+def _traced_call(
+    where: str, f: Callable[..., Any], args: Sequence[Any], variables: Sequence[Value]
+) -> tuple[Value, list[Value], bool]:
+    """Call ``f``, recording: its result as a Value, its graph, and whether it needs connecting.
+
+    It needs connecting when it depends on the variable of a derivative in progress
+    outside this call, one that ``f`` closes over, such as an outer ``grad``'s ``x``
+    (see :func:`autograd.mode.differentiating`): a result that depends on it must
+    stay a Value connected to it, so that the outer derivative sees the dependence.
+    It is a constant of this derivative all the same (no perturbation confusion).
+    """
+    outer = outer_variables()
+    # Derivatives need the graph, even when called inside no_grad.
+    with enable_grad(), differentiating(variables):
+        out = checks.scalar(where, "the result of f", f(*args), Value)
+    if not isinstance(out, Value):  # a number: every derivative is 0
+        out = Value(out)
+        return out, [out], False
+    order = topological_order(out)
+    return out, order, bool(outer) and any(node in outer for node in order)
+
+
+def _value_and_grad(
+    where: str, f: Callable[..., Any], argnums: object
+) -> Callable[..., tuple[Any, Any]]:
+    """:func:`value_and_grad`, with messages that name ``where``."""
+    checks.function(where, "f", f)
+    indices, single = _check_argnums(where, argnums)
+
+    @functools.wraps(f)
+    def value_and_derivative(*args: Any) -> tuple[Any, Any]:
+        if max(indices) >= len(args):
+            raise ValueError(
+                f"{where}: argnums {argnums!r} is out of range for a call with "
+                f"{len(args)} argument(s)"
+            )
+        call_args = list(args)
+        for index in indices:
+            call_args[index] = _variable(where, index, args[index])
+        variables = [call_args[i] for i in indices]
+        out, order, outside = _traced_call(where, f, call_args, variables)
+        connected = outside or any(isinstance(a, Value) for a in args)
+        derivatives = _derivatives(order, variables, create_graph=connected)
+        value = out if connected else out.data
+        return value, derivatives[0] if single else tuple(derivatives)
+
+    return value_and_derivative
 
 
 def value_and_grad(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0
+    f: Callable[..., Any], argnums: int | tuple[int, ...] = 0
 ) -> Callable[..., tuple[Any, Any]]:
     """A function that returns ``(f(*args), df/dargs[argnums])``.
 
-    Called with numbers it returns floats. If any argument is a Value (as when
-    it runs inside another ``grad``), the value and the derivatives are Values
-    connected to the graph, so derivatives compose: ``grad(grad(f))`` is the
-    second derivative. Arguments outside ``argnums`` are passed to ``f`` unchanged.
+    Called with numbers it returns floats. The value and the derivatives are
+    instead Values connected to the graph when any argument is a Value (as when
+    it runs inside another ``grad``) or when ``f``'s result depends on a Value
+    that ``f`` closes over, so that derivatives compose: ``grad(grad(f))`` is the
+    second derivative, and ``grad(lambda x: x * grad(lambda y: x * y)(2.0))(1.0)``
+    is 2.0. Arguments outside ``argnums`` are passed to ``f`` unchanged.
 
     Values that ``f`` closes over (rather than takes as arguments) are constants
-    for the derivative; to nest ``grad`` over a variable, pass it as an argument.
+    for this derivative, so nested grads keep an outer variable apart from the
+    inner one; a derivative taken outside still sees how the result depends on them.
 
     Args:
         f: a function of positional arguments returning a Value or a number.
@@ -103,63 +177,27 @@ def value_and_grad(
     Returns:
         A function with ``f``'s positional arguments.
 
+    Raises:
+        TypeError: ``f`` is not callable or ``argnums`` is not an int or a tuple
+            of ints; when called, an argument in ``argnums`` is not a number or a
+            Value, or ``f`` returns neither.
+        ValueError: ``argnums`` holds a negative or repeated index; when called,
+            one past the arguments given.
+
     Example:
         >>> from autograd import value_and_grad
         >>> value_and_grad(lambda x, y: x * y + y, argnums=(0, 1))(2.0, 5.0)
         (15.0, (5.0, 3.0))
     """
-    indices, single = _check_argnums(argnums)
-
-    @functools.wraps(f)
-    def value_and_derivative(*args: Any) -> tuple[Any, Any]:
-        if max(indices) >= len(args):
-            raise ValueError(
-                f"argnums {argnums!r} is out of range for a call with {len(args)} argument(s)"
-            )
-        nested = any(isinstance(a, Value) for a in args)
-        call_args = list(args)
-        for index in indices:
-            a = args[index]
-            if isinstance(a, Value):
-                # A fresh node (a * 1, exact for every float) is this call's own
-                # variable: uses of the outer Value that f closes over stay out of
-                # this derivative, so nested grads don't confuse the two.
-                call_args[index] = _fresh_variable(a)
-                continue
-            number = as_number(a)
-            if number is None:
-                raise TypeError(
-                    f"argument {index} must be a Value or a real number, got {type(a).__name__}"
-                )
-            call_args[index] = Value(number)
-        inputs = [call_args[i] for i in indices]
-        with enable_grad():  # derivatives need the graph, even when called inside no_grad
-            out = f(*call_args)
-            if not isinstance(out, Value):
-                number = as_number(out)
-                if number is None:
-                    raise TypeError(
-                        f"f must return a Value or a real number, got {type(out).__name__}"
-                    )
-                out = Value(number)  # independent of the inputs: every derivative is 0
-            derivatives = gradients(out, inputs, create_graph=nested)
-        value = out if nested else out.data
-        return value, derivatives[0] if single else tuple(derivatives)
-
-    return value_and_derivative
+    return _value_and_grad("value_and_grad", f, argnums)
 
 
-def _fresh_variable(x: Value) -> Value:
-    """A new node equal to ``x`` whose derivative with respect to ``x`` is 1."""
-    with enable_grad():
-        return x * 1.0
-
-
-def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:
     """A function that returns the derivative of ``f`` with respect to ``argnums``.
 
     Same conventions as :func:`value_and_grad`: floats for numbers, Values (which
-    can be differentiated again) when any argument is a Value.
+    can be differentiated again) when any argument is a Value or the result
+    depends on a Value that ``f`` closes over.
 
     Args:
         f: a function of positional arguments returning a Value or a number.
@@ -167,6 +205,10 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
 
     Returns:
         A function with ``f``'s positional arguments.
+
+    Raises:
+        TypeError: as :func:`value_and_grad`.
+        ValueError: as :func:`value_and_grad`.
 
     Example:
         Newton's method for the minimum of ``f(x) = x**4 - 3 x**2 + x``
@@ -181,7 +223,7 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
         >>> round(x, 6), round(df(x), 12)
         (1.130901, 0.0)
     """
-    derivative = value_and_grad(f, argnums)
+    derivative = _value_and_grad("grad", f, argnums)
 
     @functools.wraps(f)
     def derivative_only(*args: Any) -> Any:
@@ -190,39 +232,37 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
     return derivative_only
 
 
-def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
+def hessian(f: Callable[..., Any]) -> Callable[..., list[list[Any]]]:
     """A function that returns the matrix of second partials of ``f`` over all its arguments.
 
     ``H[i][j] = d^2 f / (dx_i dx_j)``, as a list of lists of floats; it is
-    symmetric for functions built from the library's ops.
+    symmetric for functions built from the library's ops. Like :func:`grad`, it
+    gives Values connected to the graph instead when an argument is a Value or
+    the result depends on a Value that ``f`` closes over.
 
     Args:
-        f: a function of positional number arguments returning a Value or a number.
+        f: a function of positional arguments returning a Value or a number.
 
     Returns:
         A function with ``f``'s positional arguments.
+
+    Raises:
+        TypeError: ``f`` is not callable; when called, an argument is not a
+            number or a Value, or ``f`` returns neither (as ``grad`` does).
 
     Example:
         >>> from autograd import hessian
         >>> hessian(lambda x, y: x * x * y + y**3)(1.0, 2.0)
         [[4.0, 2.0], [2.0, 12.0]]
     """
+    checks.function("hessian", "f", f)
 
     @functools.wraps(f)
-    def second_partials(*args: Any) -> list[list[float]]:
-        leaves = []
-        for index, a in enumerate(args):
-            number = a.data if isinstance(a, Value) else as_number(a)
-            if number is None:
-                raise TypeError(f"argument {index} must be a real number, got {type(a).__name__}")
-            leaves.append(Value(number))
-        with enable_grad():
-            out = f(*leaves)
-            if not isinstance(out, Value):
-                return [[0.0] * len(leaves) for _ in leaves]
-            rows = []
-            for first in gradients(out, leaves, create_graph=True):
-                rows.append([float(d) for d in gradients(first, leaves)])
-        return rows
+    def second_partials(*args: Any) -> list[list[Any]]:
+        variables = [_variable("hessian", index, a) for index, a in enumerate(args)]
+        _, order, outside = _traced_call("hessian", f, variables, variables)
+        connected = outside or any(isinstance(a, Value) for a in args)
+        firsts = _derivatives(order, variables, create_graph=True)
+        return [_derivatives(topological_order(d), variables, connected) for d in firsts]
 
     return second_partials

@@ -7,10 +7,10 @@ import numbers
 from collections.abc import Callable
 from typing import TypeAlias
 
-from . import graph, mode
+from . import checks, graph, mode
 from .rules import RULES, Rule
 
-__all__ = ["Scalar", "Value"]
+__all__ = ["Scalar", "Value", "scope_of"]
 
 
 def _unary_method(name: str) -> Callable[[Value], Value]:
@@ -32,9 +32,7 @@ def _binary_method(name: str) -> Callable[[Value, Scalar], Value]:
     def method(self: Value, other: Scalar) -> Value:
         operand = as_operand(other)
         if operand is None:
-            raise TypeError(
-                f"{name}() expects a Value or a real number, got {type(other).__name__}"
-            )
+            operand = to_operand(f"Value.{name}", "other", other)  # raises, naming what is wrong
         return binary(rule, self, operand)
 
     method.__name__ = method.__qualname__ = name
@@ -65,7 +63,8 @@ class Value:
     Args:
         data: a real number (int, float, ``numbers.Real``, NumPy scalars); it is
             stored as a Python float. bool, complex, str, None, containers and
-            Values are rejected with ``TypeError``.
+            Values are rejected with ``TypeError``, an int too large for a float
+            with ``ValueError``.
         label: an optional name, shown by ``repr`` and in drawings.
 
     Example:
@@ -96,9 +95,9 @@ class Value:
     def __init__(self, data: float, label: str = "") -> None:
         number = as_number(data)
         if number is None:
-            raise TypeError(number_type_message("Value()", data))
+            number = to_number("Value", "data", data)
         if not isinstance(label, str):
-            raise TypeError(f"Value() label must be a str, got {type(label).__name__}")
+            checks.instance("Value", "label", label, str, "a str")
         self.data = number
         self.grad = 0.0
         self.label = label
@@ -143,7 +142,7 @@ class Value:
         """
         seed = as_number(grad)
         if seed is None:
-            raise TypeError(number_type_message("backward() grad", grad))
+            seed = to_number("Value.backward", "grad", grad)
         graph.backward(self, seed)
 
     # --- arithmetic; each reflected operator says which side is which ---------
@@ -273,12 +272,7 @@ class Value:
     minimum = _binary_method("minimum")
 
     def leaky_relu(self, negative_slope: Scalar = 0.01) -> Value:  # noqa: D102 - the row's doc
-        slope = as_operand(negative_slope)
-        if slope is None:
-            raise TypeError(
-                "leaky_relu() negative_slope expects a Value or a real number, "
-                f"got {type(negative_slope).__name__}"
-            )
+        slope = to_operand("Value.leaky_relu", "negative_slope", negative_slope)
         return binary(_LEAKY_RELU, self, slope)
 
     leaky_relu.__doc__ = RULES["leaky_relu"].doc
@@ -319,24 +313,68 @@ Scalar: TypeAlias = Value | float
 """An operand: a Value or a plain real number."""
 
 
+def scope_of(node: Value) -> tuple[str, ...]:
+    """The path of :class:`autograd.scope` names ``node`` was created in (``()`` if none was open).
+
+    Args:
+        node: a Value.
+
+    Returns:
+        The scope names, outermost first.
+
+    Raises:
+        TypeError: ``node`` is not a Value.
+    """
+    checks.instance("scope_of", "node", node, Value, "a Value")
+    return mode.node_scopes.get(node, ())
+
+
 # --- operand checking -----------------------------------------------------------
 
 
 def as_number(x: object) -> float | None:
-    """``x`` as a Python float if it is a real number (bool excluded), else None."""
+    """``x`` as a Python float if it is a real number a float can hold (bool excluded), else None.
+
+    The fast test; :func:`to_number` raises the error that names what is wrong.
+    """
     kind = type(x)
     if kind is float:
         return x  # type: ignore[return-value]
-    if kind is int:
-        return float(x)  # type: ignore[arg-type]
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
+    try:
+        if kind is int:
+            return float(x)  # type: ignore[arg-type]
+        if isinstance(x, numbers.Real) and not isinstance(x, bool):
+            return float(x)
+    except OverflowError:  # an int past float range: to_number says so
+        pass
     return None
 
 
 def as_operand(x: object) -> Value | float | None:
     """``x`` as an operand (a Value, or a constant float), or None if unsupported."""
     return x if isinstance(x, Value) else as_number(x)
+
+
+def to_number(where: str, name: str, x: object) -> float:
+    """``x`` as a float, or the error of :func:`autograd.checks.number` naming where and name.
+
+    TypeError for what is not a real number (a Value gets a hint to use its ``data``),
+    ValueError for an int too large for a float.
+    """
+    number = as_number(x)
+    if number is not None:
+        return number
+    if isinstance(x, Value):
+        raise TypeError(f"{where}: {name} must be a real number, got Value; use its .data")
+    return checks.number(where, name, x)
+
+
+def to_operand(where: str, name: str, x: object) -> Value | float:
+    """``x`` as an operand (a Value or a float), or the error naming ``where`` and ``name``."""
+    operand = as_operand(x)
+    if operand is not None:
+        return operand
+    return checks.number(where, name, x, what="a Value or a real number")
 
 
 def _coerce(
@@ -358,19 +396,18 @@ def _number_of(x: object) -> float | None:
     return x.data if isinstance(x, Value) else as_number(x)
 
 
-def _operand_error(symbol: str, left: object, right: object) -> TypeError:
-    """The TypeError for ``left <symbol> right`` where one side is not a real number."""
+def _operand_error(symbol: str, left: object, right: object) -> TypeError | ValueError:
+    """The error for ``left <symbol> right`` where one side is not a float-sized real number."""
+    for side in (left, right):
+        if not isinstance(side, (Value, bool)) and isinstance(side, numbers.Real):
+            return ValueError(
+                f"{symbol}: the operand {checks.shown(side)} is too large for a float; "
+                "a Value combines with real numbers within float range"
+            )
     return TypeError(
         f"unsupported operand type(s) for {symbol}: {type(left).__name__!r} and "
         f"{type(right).__name__!r}; a Value combines with Values and real numbers only"
     )
-
-
-def number_type_message(where: str, x: object) -> str:
-    """The ``TypeError`` text for something that is not a real number."""
-    if isinstance(x, Value):
-        return f"{where} expects a real number, got a Value; use its .data"
-    return f"{where} expects a real number, got {type(x).__name__}"
 
 
 # --- node creation: the hot path ----------------------------------------------

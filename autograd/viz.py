@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import html
 import itertools
+import numbers
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from .mode import scope_of
+from . import checks
+from .checks import shown
+from .mode import node_scopes
 from .rules import Rule
 from .value import Value
 
@@ -106,9 +109,10 @@ def draw_graph(
     inputs that were left out, and a caption names ``max_nodes`` and the full
     size. Pass ``max_nodes=None`` to draw everything.
 
-    Every string shown (labels, scope names, operation names) is escaped, so
-    quotes, ``<>``, ``{}``, ``|``, backslashes and newlines appear as written
-    and cannot change the DOT structure.
+    Everything shown (labels, scope names, operation names, numbers and the
+    tooltips) is escaped, so quotes, ``<>``, ``{}``, ``|``, backslashes and
+    newlines appear as written and cannot change the DOT structure or add
+    attributes; ``data`` and ``grad`` are drawn as plain floats.
 
     Args:
         root: the Value to draw, with everything it depends on.
@@ -123,8 +127,9 @@ def draw_graph(
             (vanishing), white near 1, red where it is huge (exploding), grey
             where it is exactly 0.
         clusters: group nodes created inside ``autograd.scope`` in boxes.
-        max_nodes: the most Values to draw before cutting the graph (a
-            positive int), or ``None`` for no limit.
+        max_nodes: the most Values to draw before cutting the graph (an int
+            from 1 to ``autograd.checks.MAX_SIZE``, ten million), or ``None``
+            for no limit.
 
     Returns:
         A ``graphviz.Digraph``. In Jupyter it shows itself; ``.render(name,
@@ -134,9 +139,10 @@ def draw_graph(
         is the DOT text and needs nothing.
 
     Raises:
-        TypeError: ``root`` is not a Value, or an option has the wrong type.
+        TypeError: ``root`` is not a Value, or an option has the wrong type
+            (the flags must be exactly True or False).
         ValueError: ``rankdir`` is not one of the four directions, or
-            ``max_nodes`` is not positive.
+            ``max_nodes`` is below 1 or above ten million.
 
     Example:
         >>> from autograd import Value, draw_graph
@@ -149,7 +155,11 @@ def draw_graph(
         >>> "grad 6.000" in drawing.source  # dy/dx = 2x
         True
     """
-    _check_arguments(root, rankdir, max_nodes)
+    checks.instance("draw_graph", "root", root, Value, "a Value")
+    checks.choice("draw_graph", "rankdir", rankdir, _RANKDIRS)
+    if max_nodes is not None:
+        checks.instance("draw_graph", "max_nodes", max_nodes, numbers.Integral, "an int or None")
+        max_nodes = checks.size("draw_graph", "max_nodes", max_nodes)
     flags = {
         "show_data": show_data,
         "show_grad": show_grad,
@@ -157,9 +167,8 @@ def draw_graph(
         "color_grad": color_grad,
         "clusters": clusters,
     }
-    for name, flag in flags.items():
-        if not isinstance(flag, bool):  # a truthy string such as "always" is a mistake
-            raise TypeError(f"draw_graph() {name} must be True or False, got {type(flag).__name__}")
+    for name, flag in flags.items():  # a truthy string such as "always" is a mistake
+        checks.flag("draw_graph", name, flag)
 
     nearest = _nearest_first(root)
     drawn = nearest if max_nodes is None else nearest[:max_nodes]
@@ -171,11 +180,13 @@ def draw_graph(
     by_scope: dict[tuple[str, ...], list[str]] = {}
     edges: list[str] = []
     for i, node in enumerate(drawn):
-        lines = by_scope.setdefault(scope_of(node) if clusters else (), [])
+        lines = by_scope.setdefault(node_scopes.get(node, ()) if clusters else (), [])
         label = _value_label(node, node is root, show_data, grads, color_grad and grads)
-        # The tooltip (shown on hover in SVG) has every digit; only numbers go in it.
-        tip = f"data = {node.data!r}, grad = {node.grad!r}" if grads else f"data = {node.data!r}"
-        lines.append(f'v{i} [label=<{label}> tooltip="{tip}"]\n')
+        # The tooltip (shown on hover in SVG) has every digit.
+        tip = f"data = {_exact(node.data)}"
+        if grads:
+            tip += f", grad = {_exact(node.grad)}"
+        lines.append(f'v{i} [label=<{label}> tooltip="{_quoted(tip)}"]\n')
         rule = node.rule
         if rule is None:
             continue
@@ -227,28 +238,6 @@ def draw_graph(
 draw_dot = draw_graph
 
 
-# --- arguments ------------------------------------------------------------------
-
-
-def _check_arguments(root: object, rankdir: object, max_nodes: object) -> None:
-    """Raise a TypeError or ValueError naming the first bad argument of draw_graph."""
-    if not isinstance(root, Value):
-        raise TypeError(f"draw_graph() root must be a Value, got {type(root).__name__}")
-    if not isinstance(rankdir, str):
-        raise TypeError(f"draw_graph() rankdir must be a str, got {type(rankdir).__name__}")
-    if rankdir not in _RANKDIRS:
-        choices = ", ".join(repr(d) for d in _RANKDIRS)
-        raise ValueError(f"draw_graph() rankdir must be one of {choices}, got {rankdir!r}")
-    if max_nodes is not None:
-        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
-            raise TypeError(
-                "draw_graph() max_nodes must be a positive int or None, "
-                f"got {type(max_nodes).__name__}"
-            )
-        if max_nodes < 1:
-            raise ValueError(f"draw_graph() max_nodes must be a positive int, got {max_nodes}")
-
-
 # --- the graph ----------------------------------------------------------------------
 
 
@@ -290,18 +279,19 @@ def _clustered(by_scope: dict[tuple[str, ...], list[str]]) -> list[str]:
         for n in range(1, len(path) + 1):
             children.setdefault(path[: n - 1], {})[path[:n]] = None
     numbers = itertools.count(1)
-
-    # Recursion is as deep as scopes are nested: a handful, not the graph's depth.
-    def emit(path: tuple[str, ...]) -> None:
+    # Depth first with an explicit stack (None closes a cluster), rather than a nested
+    # function calling itself: that closure would be a reference cycle per drawing.
+    stack: list[tuple[str, ...] | None] = list(reversed(children.get((), {})))
+    while stack:
+        top = stack.pop()
+        if top is None:
+            body.append("}\n")
+            continue
         body.append(f"subgraph cluster_{next(numbers)} {{\n")
-        body.append(f"label=<{_text(path[-1])}> {_CLUSTER_STYLE}\n")
-        body.extend(by_scope.get(path, []))
-        for child in children.get(path, {}):
-            emit(child)
-        body.append("}\n")
-
-    for top in children.get((), {}):
-        emit(top)
+        body.append(f"label=<{_text(top[-1])}> {_CLUSTER_STYLE}\n")
+        body.extend(by_scope.get(top, []))
+        stack.append(None)
+        stack.extend(reversed(children.get(top, {})))
     return body
 
 
@@ -339,8 +329,35 @@ def _op_text(rule: Rule) -> str:
 
 
 def _number(x: float) -> str:
-    """``x`` with four significant digits, keeping trailing zeros (2.000, 1.500e-07)."""
-    return f"{x:#.4g}"
+    """``x`` with four significant digits, keeping trailing zeros (2.000, 1.500e-07).
+
+    ``data`` and ``grad`` are writable, so they may hold a float subclass with its own
+    ``__format__`` and ``__repr__``, or something that is no number at all: numbers are
+    drawn as plain floats, anything else as escaped text.
+    """
+    try:
+        return f"{float(x):#.4g}"
+    except (TypeError, ValueError, OverflowError):
+        return _text(shown(x))
+
+
+def _exact(x: float) -> str:
+    """``x`` with every digit (its repr as a plain float), for a tooltip; see :func:`_number`."""
+    try:
+        return repr(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return shown(x)
+
+
+def _quoted(s: str) -> str:
+    r"""``s`` inside a DOT double-quoted string, such as a tooltip: shown as written.
+
+    A quote would end the string and let the rest add attributes (``URL="javascript:..."``),
+    so quotes are escaped, and so are backslashes, which Graphviz expands there (``\N``);
+    line breaks become ``\n`` and control characters Python escapes, as in labels.
+    """
+    s = _printable(s)
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _grad_colors(grad: float) -> tuple[str, str]:
@@ -354,6 +371,14 @@ def _grad_colors(grad: float) -> tuple[str, str]:
     return _GRAD_HUGE
 
 
+def _printable(s: str) -> str:
+    """``s`` with each line break (CR LF, CR) as LF and control characters as Python escapes."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), s)
+    s = s.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
+    return s
+
+
 def _text(s: str) -> str:
     r"""``s`` as text inside an HTML-like label: escaped, line breaks kept as breaks.
 
@@ -362,10 +387,7 @@ def _text(s: str) -> str:
     mean nothing there. Backslashes are doubled because Graphviz still expands
     ``\N`` (the node's name) and ``\G`` inside HTML-like labels.
     """
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    s = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), s)
-    s = s.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
-    s = s.replace("\\", "\\\\")
+    s = _printable(s).replace("\\", "\\\\")
     return "<br/>".join(html.escape(line) for line in s.split("\n"))
 
 

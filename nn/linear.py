@@ -132,7 +132,7 @@ class Linear(Module):
                 return [dot(row, x) for row in self.weight]
             inputs = [*x, 1.0]
             return [dot([*row, b], inputs) for row, b in zip(self.weight, self.bias)]
-        except (TypeError, OverflowError):
+        except (TypeError, ValueError):  # an entry the ops refuse: named by this module
             _refuse_entries("Linear", "x", x)
             raise
 

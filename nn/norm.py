@@ -67,7 +67,7 @@ class RMSNorm(Module):
         _vector("RMSNorm", "x", x, self.dim)
         try:
             inv_rms = (autograd.dot(x, x) / self.dim + self.eps) ** -0.5
-        except (TypeError, OverflowError):
+        except (TypeError, ValueError):  # an entry the ops refuse: named by this module
             _refuse_entries("RMSNorm", "x", x)
             raise
         return [w * (xi * inv_rms) for w, xi in zip(self.weight, x)]
@@ -130,7 +130,7 @@ class LayerNorm(Module):
         _vector("LayerNorm", "x", x, self.dim)
         try:
             mean = autograd.sum(x) / self.dim
-        except (TypeError, OverflowError):
+        except (TypeError, ValueError):  # an entry the ops refuse: named by this module
             _refuse_entries("LayerNorm", "x", x)
             raise
         centred = [xi - mean for xi in x]

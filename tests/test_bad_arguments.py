@@ -1,12 +1,13 @@
 """A battery of bad arguments for every public callable: each is refused by name.
 
-Every public callable of the namespaces in ``NAMESPACES`` has a row in ``TARGETS``
-(or a reason in ``UNCHECKED``): how to call it with valid keyword arguments, and
-which of the standard bad values (``BAD_VALUES``) a parameter legitimately accepts.
-Each parameter is then given each other bad value, and the call must raise
+Every public callable of the namespaces in ``NAMESPACES`` (and the names in
+``EXTRA_NAMES``, public but left out of ``__all__``) has a row in ``TARGETS`` (or a
+reason in ``UNCHECKED``): how to call it with valid keyword arguments, and which of
+the standard bad values (``BAD_VALUES``) a parameter legitimately accepts. Each
+parameter is then given each other bad value, and the call must raise
 ``TypeError`` or ``ValueError`` whose message starts with the callable's name and
-names the parameter. To cover another package (``autograd``), add it to
-``NAMESPACES`` and its callables to ``TARGETS``.
+names the parameter. To cover another package, add it to ``NAMESPACES`` and its
+callables to ``TARGETS``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from typing import Any
 
 import pytest
 
+import autograd
+import autograd.testing
 import nn
 import nn.models.gpt
 from autograd import Value
+from autograd.rules import RULES
 from nn import functional as F
 from nn import losses, optim
 from nn.models import GPT
@@ -36,6 +40,8 @@ except ImportError:  # numpy is a dev dependency; without it the array cases are
 
 #: The packages whose public callables (``__all__``) must all be in the table.
 NAMESPACES: dict[str, types.ModuleType] = {
+    "autograd": autograd,
+    "autograd.testing": autograd.testing,
     "nn": nn,
     "nn.data": nn.data,
     "nn.functional": nn.functional,
@@ -44,6 +50,9 @@ NAMESPACES: dict[str, types.ModuleType] = {
     "nn.models": nn.models,
     "nn.models.gpt": nn.models.gpt,
 }
+
+#: Public names that ``__all__`` leaves out (they would shadow builtins), by namespace.
+EXTRA_NAMES: dict[str, tuple[str, ...]] = {"autograd": ("compile", "max", "sum")}
 
 #: Values that are wrong for almost every parameter, by the name a row uses to exempt one.
 BAD_VALUES: dict[str, object] = {
@@ -123,7 +132,204 @@ def _calling(module: nn.Module) -> Callable[[object], object]:
     return lambda x: module(x)
 
 
+def _product(x: Value, y: Value) -> Value:
+    return x * y
+
+
+def _square(x: Value) -> Value:
+    return x * x
+
+
+def _identity(x: float) -> float:
+    return x
+
+
+def _define_op(
+    derivative: Callable[..., Any], fn: Callable[..., float], name: str | None = None
+) -> None:
+    """``op(derivative, name=name)(fn)``, leaving the table of ops as it was."""
+    before = dict(RULES)
+    try:
+        autograd.op(derivative, name=name)(fn)
+    finally:
+        RULES.clear()
+        RULES.update(before)
+
+
+def _gradients_arguments(_: Path) -> dict[str, Any]:
+    x = Value(2.0)
+    return {"output": x * x, "inputs": [x], "create_graph": False}
+
+
+def _drawing_arguments(_: Path) -> dict[str, Any]:
+    x = Value(2.0)
+    y = x * x
+    y.backward()
+    flags = dict.fromkeys(_DRAWING_FLAGS, True)
+    return {"root": y, "rankdir": "TB", **flags, "max_nodes": 10}
+
+
+_UNARY = ("exp", "expm1", "log", "log1p", "sqrt", "sin", "cos", "tan", "atan", "tanh")
+_UNARY += ("sigmoid", "softplus", "erf", "gelu", "relu")
+_DRAWING_FLAGS = ("show_data", "show_grad", "show_local_grad", "color_grad", "clusters")
+_NAN = {"x": ("nan",)}  # NaN in, NaN out: a number an expression may hold
+_CHECK = {"f": _square, "inputs": [0.5], "eps": 1e-6, "atol": 1e-5, "rtol": 1e-3}
+
 TARGETS: list[Target] = [
+    # autograd: the ops, each as a function of numbers or Values
+    *[
+        Target(f"autograd.{name}", name, getattr(autograd, name), lambda _: {"x": 0.5}, _NAN)
+        for name in _UNARY
+    ],
+    *[
+        Target(
+            f"autograd.{name}",
+            name,
+            getattr(autograd, name),
+            lambda _: {"a": 0.5, "b": Value(1.0)},
+            {"a": ("nan",), "b": ("nan",)},
+        )
+        for name in ("maximum", "minimum")
+    ],
+    Target(
+        "autograd.leaky_relu",
+        "leaky_relu",
+        autograd.leaky_relu,
+        lambda _: {"x": -0.5, "negative_slope": 0.1},
+        {"x": ("nan",), "negative_slope": ("nan",)},
+    ),
+    Target("autograd.dot", "dot", autograd.dot, lambda _: {"xs": [Value(1.0), 2.0], "ys": [3, 4]}),
+    Target("autograd.sum", "sum", autograd.sum, lambda _: {"values": [Value(1.0), 2.0]}),
+    Target("autograd.max", "max", autograd.max, lambda _: {"values": [Value(1.0), 2.0]}),
+    # autograd: Value and the methods that take arguments
+    Target(
+        "autograd.Value",
+        "Value",
+        Value,
+        lambda _: {"data": 1.0, "label": "x"},
+        {"data": ("nan",), "label": ("str",)},
+    ),
+    Target(
+        "autograd.Value.backward",
+        "Value.backward",
+        lambda grad=1.0: (Value(2.0) * 3.0).backward(grad),
+        lambda _: {"grad": 0.5},
+        {"grad": ("nan",)},
+    ),
+    Target(
+        "autograd.Value.maximum",
+        "Value.maximum",
+        lambda other: Value(1.0).maximum(other),
+        lambda _: {"other": 2.0},
+        {"other": ("nan",)},
+    ),
+    Target(
+        "autograd.Value.leaky_relu",
+        "Value.leaky_relu",
+        lambda negative_slope=0.01: Value(-1.0).leaky_relu(negative_slope),
+        lambda _: {"negative_slope": 0.1},
+        {"negative_slope": ("nan",)},
+    ),
+    # autograd: modes
+    Target("autograd.no_grad", "no_grad", autograd.no_grad, lambda _: {}),
+    Target("autograd.enable_grad", "enable_grad", autograd.enable_grad, lambda _: {}),
+    Target("autograd.detect_anomaly", "detect_anomaly", autograd.detect_anomaly, lambda _: {}),
+    Target("autograd.scope", "scope", autograd.scope, lambda _: {"name": "f"}, {"name": ("str",)}),
+    Target("autograd.scope_of", "scope_of", autograd.scope_of, lambda _: {"node": Value(1.0)}),
+    # autograd: derivatives (the function grad makes is called, so argnums meets a call)
+    Target(
+        "autograd.grad",
+        "grad",
+        lambda f, argnums=0: autograd.grad(f, argnums)(1.0, 2.0),
+        lambda _: {"f": _product, "argnums": 1},
+    ),
+    Target(
+        "autograd.value_and_grad",
+        "value_and_grad",
+        lambda f, argnums=0: autograd.value_and_grad(f, argnums)(1.0, 2.0),
+        lambda _: {"f": _product, "argnums": (0, 1)},
+    ),
+    Target(
+        "autograd.hessian",
+        "hessian",
+        lambda f: autograd.hessian(f)(1.0, 2.0),
+        lambda _: {"f": _product},
+    ),
+    Target(
+        "autograd.gradients",
+        "gradients",
+        autograd.gradients,
+        _gradients_arguments,
+        flags=("create_graph",),
+    ),
+    *[
+        Target(
+            f"autograd.{check.__name__}",
+            check.__name__,
+            check,
+            lambda _: {**_CHECK, "raise_exception": True},
+            flags=("raise_exception",),
+        )
+        for check in (autograd.gradcheck, autograd.gradgradcheck)
+    ],
+    Target(
+        "autograd.op",
+        "op",
+        _define_op,
+        lambda _: {"derivative": lambda x: 1.0, "fn": _identity, "name": "table_op"},
+        {"name": ("str",)},
+    ),
+    # autograd: drawings and compiled code
+    Target(
+        "autograd.draw_graph",
+        "draw_graph",
+        autograd.draw_graph,
+        _drawing_arguments,
+        flags=_DRAWING_FLAGS,
+    ),
+    Target(
+        "autograd.compile",
+        "compile",
+        lambda f, batch_argnums=0: autograd.compile(f, batch_argnums=batch_argnums)([1.0, 2.0]),
+        lambda _: {"f": _square, "batch_argnums": 0},
+    ),
+    Target(
+        "autograd.compile.value_and_grad",
+        "compiled _square.value_and_grad",
+        lambda reduce="sum": autograd.compile(_square).value_and_grad(1.0, reduce=reduce),
+        lambda _: {"reduce": "mean"},
+    ),
+    # autograd.testing
+    Target(
+        "autograd.testing.domain",
+        "domain",
+        autograd.testing.domain,
+        lambda _: {"op": "log", "low": 0.5, "high": 2.0, "position": 0},
+    ),
+    Target(
+        "autograd.testing.expressions",
+        "expressions",
+        autograd.testing.expressions,
+        lambda _: {"n_inputs": 2, "max_steps": 3},
+    ),
+    Target(
+        "autograd.testing.differentiable_cases",
+        "differentiable_cases",
+        autograd.testing.differentiable_cases,
+        lambda _: {"n_inputs": 2, "max_steps": 3, "low": -1.0, "high": 1.0, "kink_margin": 0.01},
+    ),
+    Target(
+        "autograd.testing.assert_gradients_close",
+        "assert_gradients_close",
+        autograd.testing.assert_gradients_close,
+        lambda _: {**_CHECK, "order": 2},
+    ),
+    Target(
+        "autograd.testing.Expression",
+        "Expression",
+        autograd.testing.Expression,
+        lambda _: {"n_inputs": 1, "steps": (("exp", (0,)), ("mul", (1, 0.5)))},
+    ),
     # nn
     Target("nn.MLP", "MLP", nn.MLP, lambda _: {"nin": 2, "nouts": [3, 1]}, _SEED),
     Target("nn.Layer", "Layer", nn.Layer, lambda _: {"nin": 2, "nout": 2}, _SEED),
@@ -437,6 +643,10 @@ TARGETS: list[Target] = [
 
 #: Public callables that take no checked arguments, and why.
 UNCHECKED: dict[str, str] = {
+    "autograd.GradcheckError": "the AssertionError that gradcheck raises; like any exception "
+    "it takes its message as arguments",
+    "autograd.draw_dot": "draw_graph under micrograd's name, the same function: its row is "
+    "autograd.draw_graph",
     "nn.History": "a record that fit fills in; its fields are plain lists, not arguments",
     "nn.optim.LRScheduler": "the abstract base: its get_lr raises NotImplementedError, so no "
     "call of it is valid; its checks run through StepLR, ExponentialLR and LambdaLR",
@@ -461,7 +671,7 @@ def _public_callables() -> set[str]:
     """Each public callable once, under the first namespace that exports it (GPT: nn.models)."""
     names, seen = set(), set()
     for prefix, module in NAMESPACES.items():
-        for name in module.__all__:
+        for name in [*module.__all__, *EXTRA_NAMES.get(prefix, ())]:
             value = getattr(module, name)
             if (
                 callable(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import fractions
 import math
 import random
 from fractions import Fraction
@@ -194,6 +195,27 @@ class TestIsFiniteReal:
     def test_predicate(self, value: object, expected: bool) -> None:
         """Finite reals are True; bools, non-finite numbers and non-numbers are False."""
         assert checks.is_finite_real(value) is expected
+
+
+class TestNumber:
+    def test_real_numbers_become_floats(self) -> None:
+        """Ints, Fractions, NaN and infinities come back as floats."""
+        assert checks.number("f", "x", 3) == 3.0
+        assert checks.number("f", "x", fractions.Fraction(1, 4)) == 0.25
+        assert math.isinf(checks.number("f", "x", -math.inf))
+        assert math.isnan(checks.number("f", "x", math.nan))
+
+    @pytest.mark.parametrize("value", [10**400, -(10**400), fractions.Fraction(10**400, 3)])
+    def test_too_large_for_a_float(self, value: object) -> None:
+        """A number past float range is a ValueError, not an OverflowError or inf."""
+        with pytest.raises(ValueError, match=r"^f: x must be a real number within float range"):
+            checks.number("f", "x", value)
+
+    @pytest.mark.parametrize("value", [True, "1", None, 1j])
+    def test_wrong_type(self, value: object) -> None:
+        """A bool, str, None or complex is a TypeError, in the caller's words if given."""
+        with pytest.raises(TypeError, match=r"^f: x must be a Value or a real number, got"):
+            checks.number("f", "x", value, what="a Value or a real number")
 
 
 class TestScalar:

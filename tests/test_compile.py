@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import math
 import struct
+import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -291,13 +294,17 @@ class TestTracing:
         """Arguments must be real numbers, not Values or strings, and f must return a number."""
         cf = autograd.compile(lambda x: x * 2)
         assert cf(3) == 6.0
-        with pytest.raises(TypeError, match="got a Value"):
+        with pytest.raises(
+            TypeError, match=r"argument 0 must be a real number, got Value; use its \.data"
+        ):
             cf(Value(1.0))
         with pytest.raises(TypeError, match="got str"):
             cf("1")
-        with pytest.raises(TypeError, match="must return a Value or a real number"):
+        with pytest.raises(
+            TypeError, match="the result of f must be a Value or a real number, got str"
+        ):
             autograd.compile(lambda x: "no")(1.0)
-        with pytest.raises(TypeError, match="expects a callable"):
+        with pytest.raises(TypeError, match=r"^compile: f must be callable, got int"):
             autograd.compile(3)  # type: ignore[arg-type]
 
     def test_deep_chain(self) -> None:
@@ -618,7 +625,7 @@ class TestBatched:
             ((), TypeError, "batch_argnums"),
             ((0, 0), ValueError, "repeated"),
             (-1, ValueError, ">= 0"),
-            ((True,), TypeError, "ints"),
+            ((True,), TypeError, r"batch_argnums\[0\] must be an int, got bool"),
         ],
     )
     def test_bad_batch_argnums(self, batch_argnums: Any, error: type, match: str) -> None:
@@ -702,3 +709,51 @@ class TestAux:
         cf = autograd.compile(lambda w, x: (w * x, x + 1.0), batch_argnums=1, has_aux=True)
         (value, aux), (dw, dx) = cf.value_and_grad(2.0, [1.0, 3.0])
         assert (value, list(aux), dw, list(dx)) == (8.0, [2.0, 4.0], 4.0, [2.0, 2.0])
+
+
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """Run the block with the cycle collector off, after collecting what came before."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class TestMemory:
+    def test_dropped_compiled_function_is_freed_without_the_cycle_collector(self) -> None:
+        """A compiled function and its generated code die by reference counting alone."""
+        with collector_off():
+            cf = autograd.compile(lambda x, y: x * y + x.exp())
+            assert cf.grad(1.0, 2.0)[1] == 1.0
+            with autograd.detect_anomaly():  # the checked variant too
+                cf(1.0, 2.0)
+            refs = [weakref.ref(cf), weakref.ref(cf.programs[2].backward)]
+            refs += [weakref.ref(p.forward) for p in cf.programs[2]._variants.values()]
+            del cf
+            assert [ref() for ref in refs] == [None] * len(refs)
+            assert gc.collect() == 0
+
+    @pytest.mark.parametrize("swallow", [False, True], ids=["raised", "swallowed"])
+    def test_caught_trace_error_frees_its_traced_values(self, swallow: bool) -> None:
+        """A caught TraceError leaves no cycle: its traced Values die when it is dropped."""
+        traced: list[weakref.ref[Value]] = []
+
+        def f(x: Value) -> Value:
+            traced.append(weakref.ref(x))
+            y = x * 2.0
+            with contextlib.suppress(TraceError) if swallow else contextlib.nullcontext():
+                return y if y > 0 else -y  # swallowed, the trace still fails on return
+            return y
+
+        with collector_off():
+            error = None
+            try:
+                autograd.compile(f)(1.0)
+            except TraceError as caught:
+                error = weakref.ref(caught)
+            assert error is not None and error() is None
+            assert traced and traced[0]() is None
+            assert gc.collect() == 0

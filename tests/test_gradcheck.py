@@ -61,8 +61,8 @@ class TestGradcheck:
             gradcheck(Value.exp, [0.0], **kwargs)  # type: ignore[arg-type]
 
     def test_bad_inputs_are_type_errors(self) -> None:
-        """Non-number inputs raise TypeError naming the index."""
-        with pytest.raises(TypeError, match="index 1"):
+        """Non-number inputs raise TypeError naming the entry."""
+        with pytest.raises(TypeError, match=r"^gradcheck: inputs\[1\] must be a real number"):
             gradcheck(lambda x, y: x * y, [1.0, "2"])  # type: ignore[list-item]
 
     def test_bad_output_is_a_type_error(self) -> None:
@@ -85,6 +85,6 @@ class TestGradcheckSideEffects:
             assert gradcheck(lambda x: x * x, [3.0])
 
     def test_bool_tolerance_is_rejected(self) -> None:
-        """A bool is not a tolerance."""
-        with pytest.raises(ValueError, match="eps"):
+        """A bool is not a tolerance: a TypeError, as for any other wrong type."""
+        with pytest.raises(TypeError, match=r"^gradcheck: eps must be a real number, got bool"):
             gradcheck(Value.exp, [0.0], eps=True)

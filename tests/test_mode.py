@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from typing import Any
 
 import pytest
 
@@ -261,14 +263,6 @@ class TestSharedSwitches:
         assert asyncio.run(inside()) == ""
         assert (Value(1.0) * 2).op == "mul"
 
-    def test_refuses_generator_functions(self) -> None:
-        """Decorating a generator function raises TypeError saying to use a with block."""
-        with pytest.raises(TypeError, match="with block"):
-
-            @no_grad()
-            def numbers() -> Iterator[float]:
-                yield 1.0
-
     def test_enable_grad_inside_no_grad(self) -> None:
         """enable_grad records again inside no_grad, and no_grad resumes after it."""
         x = Value(2.0)
@@ -285,3 +279,177 @@ class TestSharedSwitches:
             y = x * 2.0
             y.backward()
         assert x.grad == math.inf
+
+
+def records() -> bool:
+    """Whether an operation made here and now records a node."""
+    return (Value(1.0) * 2.0).op == "mul"
+
+
+class TestGenerators:
+    """A mode lives in a ContextVar, which a generator shares with whoever resumes it."""
+
+    def test_with_block_inside_a_generator_is_refused(self) -> None:
+        """no_grad entered in a generator's body raises, and the caller keeps recording."""
+
+        def batches() -> Iterator[int]:
+            with no_grad():
+                yield 1
+
+        with pytest.raises(TypeError, match=r"no_grad\(\) cannot be entered inside the generator"):
+            next(batches())
+        assert records()
+
+    @pytest.mark.parametrize("switch", [no_grad, enable_grad, detect_anomaly, lambda: scope("s")])
+    def test_every_switch_is_refused_even_without_a_yield_in_the_block(
+        self, switch: Callable[[], Any]
+    ) -> None:
+        """Each switch refuses a generator's body, which cannot say where its yields are."""
+
+        def numbers() -> Iterator[float]:
+            with switch():
+                x = 1.0
+            yield x
+
+        with pytest.raises(TypeError, match="decorate the generator function"):
+            next(numbers())
+
+    def test_with_block_inside_an_async_generator_is_refused(self) -> None:
+        """An async generator's body is refused too, naming it."""
+
+        async def stream() -> AsyncIterator[int]:
+            with no_grad():
+                yield 1
+
+        async def main() -> None:
+            async for _ in stream():
+                pass
+
+        with pytest.raises(TypeError, match="inside the async generator 'stream'"):
+            asyncio.run(main())
+
+    def test_context_manager_generators_may_yield_inside(self) -> None:
+        """contextmanager generators are let through: switching their with body is their job."""
+
+        @contextlib.contextmanager
+        def evaluating() -> Iterator[None]:
+            with no_grad():
+                yield
+
+        @contextlib.asynccontextmanager
+        async def evaluating_async() -> AsyncIterator[None]:
+            with no_grad():
+                yield
+
+        async def main() -> bool:
+            async with evaluating_async():
+                return records()
+
+        with evaluating():
+            assert not records()
+        assert records()
+        assert asyncio.run(main()) is False
+        assert records()
+
+    def test_decorated_generator_is_switched_only_while_its_body_runs(self) -> None:
+        """@no_grad() on a generator function: its body does not record, its caller does."""
+
+        @no_grad()
+        def steps() -> Generator[bool, str, str]:
+            received = yield records()
+            assert received == "go"
+            yield records()
+            return "done"
+
+        generator = steps()
+        assert next(generator) is False
+        assert records()
+        assert generator.send("go") is False
+        assert records()
+        with pytest.raises(StopIteration) as stop:
+            next(generator)
+        assert stop.value.value == "done"
+
+    def test_decorated_generator_passes_thrown_errors_in_switched(self) -> None:
+        """An error thrown into a decorated generator reaches its body, still switched."""
+
+        @no_grad()
+        def guarded() -> Iterator[str]:
+            try:
+                yield "started"
+            except KeyError:
+                yield f"caught, recording: {records()}"
+
+        generator = guarded()
+        next(generator)
+        assert generator.throw(KeyError("k")) == "caught, recording: False"
+        assert records()
+
+    def test_closing_inside_enable_grad_keeps_recording(self) -> None:
+        """Closing a paused generator inside enable_grad leaves recording on after it."""
+
+        @no_grad()
+        def numbers() -> Iterator[int]:
+            yield 1
+            yield 2
+
+        generator = numbers()
+        next(generator)
+        with no_grad(), enable_grad():
+            generator.close()
+            assert records()
+        assert records()
+
+    def test_finishing_in_another_thread(self) -> None:
+        """A decorated generator started here and finished in another thread raises nothing."""
+
+        @no_grad()
+        def numbers() -> Iterator[bool]:
+            yield records()
+            yield records()
+
+        generator = numbers()
+        assert next(generator) is False
+        rest: list[bool] = []
+        errors: list[BaseException] = []
+
+        def finish() -> None:
+            try:
+                rest.extend(generator)
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        thread = threading.Thread(target=finish)
+        thread.start()
+        thread.join()
+        assert (rest, errors) == ([False], [])
+        assert records()
+
+    def test_decorating_an_async_generator_is_refused(self) -> None:
+        """Async generator functions cannot be decorated: the message says what to do."""
+        with pytest.raises(TypeError, match="function or coroutine it calls"):
+
+            @no_grad()
+            async def stream() -> AsyncIterator[int]:
+                yield 1
+
+    def test_exit_in_another_thread_is_a_clear_error(self) -> None:
+        """A switch entered here and exited in another thread says so (not IndexError)."""
+        switch = no_grad()
+        switch.__enter__()
+        try:
+            errors: list[BaseException] = []
+
+            def leave() -> None:
+                try:
+                    switch.__exit__(None, None, None)
+                except RuntimeError as error:
+                    errors.append(error)
+
+            thread = threading.Thread(target=leave)
+            thread.start()
+            thread.join()
+            assert len(errors) == 1 and "another thread" in str(errors[0])
+        finally:
+            switch.__exit__(None, None, None)
+        assert records()

@@ -32,7 +32,9 @@ class TestUnaryFunctions:
     @pytest.mark.parametrize("name", UNARY_NAMES)
     def test_bad_input_is_a_type_error(self, name: str) -> None:
         """A non-number raises TypeError naming the function and the type."""
-        with pytest.raises(TypeError, match=rf"{name}\(\).*str"):
+        with pytest.raises(
+            TypeError, match=rf"^{name}: x must be a Value or a real number, got str"
+        ):
             getattr(autograd, name)("2")
 
     def test_leaky_relu_slope(self) -> None:
@@ -64,7 +66,9 @@ class TestSum:
 
     def test_bad_item_is_named(self) -> None:
         """A bad item raises TypeError naming its type and index."""
-        with pytest.raises(TypeError, match="str at index 1"):
+        with pytest.raises(
+            TypeError, match=r"^sum: values\[1\] must be a Value or a real number, got str"
+        ):
             autograd.sum([Value(1.0), "x"])
 
     def test_not_in_star_exports(self) -> None:
@@ -103,7 +107,9 @@ class TestDot:
 
     def test_bad_item_is_named(self) -> None:
         """A bad item raises TypeError naming the side, type and index."""
-        with pytest.raises(TypeError, match=r"ys.*NoneType at index 0"):
+        with pytest.raises(
+            TypeError, match=r"^dot: ys\[0\] must be a Value or a real number, got NoneType"
+        ):
             autograd.dot([Value(1.0)], [None])  # type: ignore[list-item]
 
     def test_large_dot_is_exact_for_integers(self) -> None:

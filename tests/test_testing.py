@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -84,6 +85,42 @@ class TestStrategies:
     def test_domain_of_a_later_input(self, x: float) -> None:
         """domain(op, position=i) draws from the row's range for input i."""
         assert -2.0 <= x <= 2.0
+
+    def test_sizes_have_a_generous_limit(self) -> None:
+        """Counts past checks.MAX_SIZE are refused up front, naming the parameter."""
+        with pytest.raises(ValueError, match=r"^expressions: max_steps must be <= 10,000,000"):
+            expressions(max_steps=10**9)
+        with pytest.raises(ValueError, match=r"^differentiable_cases: n_inputs must be <= "):
+            differentiable_cases(n_inputs=10**400)
+
+    @pytest.mark.parametrize(
+        ("n_inputs", "steps", "error", "match"),
+        [
+            (0, (), ValueError, "n_inputs must be >= 1"),
+            (1, "exp", TypeError, "steps must be a sequence"),
+            (1, (("nope", (0,)),), ValueError, r"steps\[0\]\[0\] must be the name of an op"),
+            (
+                1,
+                (("exp", (0, 0)),),
+                ValueError,
+                r"steps\[0\]\[1\] has 2 reads, the wrong number for exp",
+            ),
+            (
+                1,
+                (("dot", (0, 0, 0)),),
+                ValueError,
+                r"steps\[0\]\[1\] has 3 reads, the wrong number for dot",
+            ),
+            (1, (("exp", (1,)),), ValueError, r"steps\[0\]\[1\]\[0\] must be <= 0"),
+            (2, (("mul", (0, True)),), TypeError, r"steps\[0\]\[1\]\[1\] must be an int"),
+        ],
+    )
+    def test_expressions_are_checked(
+        self, n_inputs: int, steps: Any, error: type[Exception], match: str
+    ) -> None:
+        """An Expression built by hand must read earlier nodes through known ops."""
+        with pytest.raises(error, match=f"^Expression: {match}"):
+            Expression(n_inputs, steps)
 
     def test_domain_of_an_unknown_op(self) -> None:
         """domain() refuses a name that is not an op."""

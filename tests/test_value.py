@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+import autograd
 from autograd import Value
 
 
@@ -54,6 +55,20 @@ class TestConstruction:
         """Value(Value(1)) says to use .data."""
         with pytest.raises(TypeError, match=r"use its \.data"):
             Value(Value(1.0))  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("huge", [10**400, -(10**400), 2**1024])
+    def test_an_int_too_large_for_a_float_is_a_value_error(self, huge: int) -> None:
+        """Value(10**400) says the int is past float range, rather than a bare OverflowError."""
+        with pytest.raises(ValueError, match=r"^Value: data must be a real number within float"):
+            Value(huge)
+        x = Value(1.0)
+        for combine in (lambda: x * huge, lambda: huge + x, lambda: x**huge):
+            with pytest.raises(ValueError, match="too large for a float"):
+                combine()
+        with pytest.raises(ValueError, match=r"^exp: x must be a real number within float"):
+            autograd.exp(huge)
+        with pytest.raises(ValueError, match=r"^sum: values\[1\] must be a real number within"):
+            autograd.sum([x, huge])
 
     def test_label_must_be_a_string(self) -> None:
         """A non-string label raises TypeError."""

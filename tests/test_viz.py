@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import pickle
 import re
 import shutil
@@ -45,6 +46,23 @@ NASTY_LABELS = [
     "}",
     ">",
 ]
+
+
+#: Text that would add a link to a drawing if a tooltip or a number were not escaped.
+INJECTION = '1" URL="javascript:alert(1)" x="'
+
+
+class _InjectingFloat(float):
+    """A float whose repr and format try to break out of a DOT string or an HTML label."""
+
+    def __repr__(self) -> str:
+        return INJECTION
+
+    def __format__(self, spec: str) -> str:
+        return '</td></tr></table>> URL="javascript:alert(2)" x=<<table><tr><td>'
+
+
+XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -153,9 +171,9 @@ class TestArguments:
 
     def test_rankdir_must_be_a_direction(self) -> None:
         """An unknown rankdir raises a ValueError listing the four directions."""
-        with pytest.raises(ValueError, match="rankdir must be one of 'LR', 'TB', 'BT', 'RL'"):
+        with pytest.raises(ValueError, match="rankdir must be one of 'LR', 'TB', 'BT' or 'RL'"):
             draw_graph(Value(1.0), rankdir="XY")
-        with pytest.raises(TypeError, match="rankdir must be a str"):
+        with pytest.raises(TypeError, match=r"rankdir must be one of .*, got NoneType"):
             draw_graph(Value(1.0), rankdir=None)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("rankdir", ["LR", "TB", "BT", "RL"])
@@ -166,13 +184,19 @@ class TestArguments:
     @pytest.mark.parametrize("bad", [0, -5])
     def test_max_nodes_must_be_positive(self, bad: int) -> None:
         """max_nodes below 1 raises a ValueError naming max_nodes."""
-        with pytest.raises(ValueError, match="max_nodes must be a positive int"):
+        with pytest.raises(ValueError, match="max_nodes must be >= 1"):
             draw_graph(Value(1.0), max_nodes=bad)
+
+    def test_max_nodes_has_a_generous_limit(self) -> None:
+        """max_nodes past checks.MAX_SIZE (ten million) is refused; that many is fine."""
+        assert draw_graph(Value(1.0), max_nodes=autograd.checks.MAX_SIZE).source
+        with pytest.raises(ValueError, match="max_nodes must be <= 10,000,000"):
+            draw_graph(Value(1.0), max_nodes=autograd.checks.MAX_SIZE + 1)
 
     @pytest.mark.parametrize("bad", [2.5, True, "10"])
     def test_max_nodes_must_be_an_int(self, bad: Any) -> None:
         """A max_nodes that is not an int (bool included) raises a TypeError naming it."""
-        with pytest.raises(TypeError, match="max_nodes must be a positive int or None"):
+        with pytest.raises(TypeError, match="max_nodes must be an int"):
             draw_graph(Value(1.0), max_nodes=bad)
 
     @pytest.mark.parametrize(
@@ -517,6 +541,21 @@ class TestEscaping:
         assert list(groups(svg, "node")) == ["v0"]
         assert groups(svg, "edge") == {}
 
+    @pytest.mark.parametrize("data", [_InjectingFloat(1.5), INJECTION], ids=["float", "str"])
+    def test_tooltips_and_numbers_cannot_add_attributes(self, data: Any) -> None:
+        """A .data or .grad whose repr or format holds a quote adds no URL, only escaped text."""
+        x = Value(1.0, label="x")
+        y = x * 2.0
+        y.backward()
+        x.data, x.grad = data, data  # both are writable
+        svg = svg_of(draw_graph(y))
+        links = [a for g in value_nodes(svg).values() for a in g.iter(f"{SVG}a")]
+        assert links and not any(a.get(f"{XLINK}href") or a.get("href") for a in links)
+        shown = "1.5" if isinstance(data, float) else repr(data)
+        assert f"data = {shown}, grad = {shown}" in {a.get(f"{XLINK}title") for a in links}
+        number = "1.500" if isinstance(data, float) else shown
+        assert texts(node_with_text(svg, "x")) == ["x", f"data {number}", f"grad {number}"]
+
     def test_unprintable_characters_are_shown_as_escapes(self) -> None:
         """Control characters (which XML cannot hold) and tabs are drawn as Python escapes."""
         svg = svg_of(draw_graph(Value(1.0, label="bell\x07 esc\x1b\ttab \ud800")))
@@ -625,3 +664,22 @@ class TestCutCounting:
         source = draw_graph(x * x, max_nodes=1).source
         assert "1 more input" in source
         assert "2 more inputs" not in source
+
+
+class TestMemory:
+    def test_dropped_drawing_leaves_nothing_for_the_cycle_collector(self) -> None:
+        """A drawing, with nested clusters, holds no reference cycle: refcounting frees it all."""
+        x = Value(1.0, label="x")
+        with scope("outer"), scope("inner"):
+            y = (x * 2.0).tanh()
+        y.backward()
+        draw_graph(y)  # warm the caches (graphviz import, op names)
+        gc.collect()
+        gc.disable()
+        try:
+            drawing = draw_graph(y, show_local_grad=True, color_grad=True)
+            assert drawing.source.count("subgraph cluster_") == 2
+            del drawing
+            assert gc.collect() == 0
+        finally:
+            gc.enable()
