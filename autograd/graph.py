@@ -59,14 +59,16 @@ def topological_order(root: Value) -> list[Value]:
 def backward(root: Value, seed: float) -> None:
     """Add ``seed * d root / d leaf`` into every leaf's ``grad``.
 
-    Intermediate nodes' ``grad`` is reset and recomputed; leaves accumulate.
+    Intermediate nodes' ``grad`` is reset and recomputed; leaves accumulate,
+    and a leaf whose ``grad`` was set to None, as in PyTorch, starts from 0.
     Each node is visited once, so a node used several times sums the
     contributions of all its uses. Derivatives come from the numbers saved in
     the forward pass (``saved``), never from current ``data``.
     """
     order = topological_order(root)
     for node in order:
-        if node.operands:
+        # A leaf's grad of None (PyTorch's p.grad = None) starts again from 0.
+        if node.operands or node.grad is None:
             node.grad = 0.0
     root.grad += seed
     if mode.current().anomaly:

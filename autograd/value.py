@@ -123,7 +123,7 @@ class Value:
         Visits the graph once, in reverse topological order, without recursion.
         Like PyTorch: gradients *accumulate* (``+=``) into leaves across calls,
         so call ``zero_grad()`` on your model or optimizer (or set
-        ``x.grad = 0.0``) between steps; intermediate nodes' ``grad`` is
+        ``x.grad = 0.0``, or None as in PyTorch) between steps; intermediate nodes' ``grad`` is
         recomputed from scratch on every call. A node whose gradient is exactly 0
         contributes exactly 0 to its parents, even where a local derivative is
         infinite (``sqrt`` at 0).
@@ -307,6 +307,53 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # --- PyTorch's spellings, for habits: each is one line over what is above ------
+
+    def item(self) -> float:
+        """The number this Value holds, ``data``, as ``torch.Tensor.item()`` returns it.
+
+        Example:
+            >>> Value(2.5).item()
+            2.5
+        """
+        return self.data
+
+    def detach(self) -> Value:
+        """A new leaf holding the same ``data``: gradients do not flow back through it.
+
+        Unlike PyTorch's ``detach()``, which shares storage, the result is a copy:
+        changing its ``data`` later leaves this Value as it is.
+
+        Example:
+            >>> x = Value(3.0)
+            >>> y = x.detach() * x
+            >>> y.backward()
+            >>> x.grad  # only the second factor's path: 3.0, not 6.0
+            3.0
+        """
+        return Value(self.data)
+
+    def abs(self) -> Value:
+        """``abs(self)``: ``|x|``, with ``d/dx |x| = sign(x)`` (0 at 0).
+
+        Example:
+            >>> Value(-2.0).abs().data
+            2.0
+        """
+        return abs(self)
+
+    def pow(self, exponent: Scalar) -> Value:
+        """``self ** exponent``, as ``torch.Tensor.pow``.
+
+        Args:
+            exponent: a Value or a real number.
+
+        Example:
+            >>> Value(3.0).pow(2).data
+            9.0
+        """
+        return self**exponent
 
 
 Scalar: TypeAlias = Value | float

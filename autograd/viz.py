@@ -15,7 +15,7 @@ from . import checks
 from .checks import shown
 from .mode import node_scopes
 from .rules import Rule
-from .value import Value
+from .value import Value, scope_of
 
 if TYPE_CHECKING:
     import graphviz  # type: ignore[import-untyped]
@@ -79,6 +79,7 @@ def draw_graph(
     color_grad: bool = False,
     clusters: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    leaves_with_users: bool = False,
 ) -> graphviz.Digraph:
     """Draw the computation graph that ``root`` was computed from.
 
@@ -127,6 +128,10 @@ def draw_graph(
             (vanishing), white near 1, red where it is huge (exploding), grey
             where it is exactly 0.
         clusters: group nodes created inside ``autograd.scope`` in boxes.
+        leaves_with_users: draw each leaf made outside every scope (a model's
+            parameters, its inputs) inside the innermost box that holds all the
+            operations using it, so a neuron's weights sit in the neuron's box
+            rather than in a column of their own. Leaves are still drawn once.
         max_nodes: the most Values to draw before cutting the graph (an int
             from 1 to ``autograd.checks.MAX_SIZE``, ten million), or ``None``
             for no limit.
@@ -166,6 +171,7 @@ def draw_graph(
         "show_local_grad": show_local_grad,
         "color_grad": color_grad,
         "clusters": clusters,
+        "leaves_with_users": leaves_with_users,
     }
     for name, flag in flags.items():  # a truthy string such as "always" is a mistake
         checks.flag("draw_graph", name, flag)
@@ -179,8 +185,10 @@ def draw_graph(
     # the top level, where they may join nodes of any two clusters.
     by_scope: dict[tuple[str, ...], list[str]] = {}
     edges: list[str] = []
+    homes = _leaf_homes(drawn) if clusters and leaves_with_users else {}
     for i, node in enumerate(drawn):
-        lines = by_scope.setdefault(node_scopes.get(node, ()) if clusters else (), [])
+        home = (homes.get(node) or node_scopes.get(node, ())) if clusters else ()
+        lines = by_scope.setdefault(home, [])
         label = _value_label(node, node is root, show_data, grads, color_grad and grads)
         # The tooltip (shown on hover in SVG) has every digit.
         tip = f"data = {_exact(node.data)}"
@@ -206,7 +214,12 @@ def draw_graph(
             if j is None:
                 hidden[id(arg)] = None
                 continue
-            factor = "" if partials is None else f' [label="\u00d7{_number(partials[k])}"]'
+            attributes = [] if partials is None else [f'label="\u00d7{_number(partials[k])}"']
+            if homes and arg.rule is not None and scope_of(arg) != scope_of(node):  # type: ignore[union-attr, arg-type]
+                # Leave a free rank between boxes for the next box's leaves, so that
+                # boxes sit side by side instead of stacking into a tall strip.
+                attributes.append("minlen=2")
+            factor = f" [{' '.join(attributes)}]" if attributes else ""
             edges.append(f"v{j} -> o{i}{factor}\n")
         if hidden:
             more = f"... {len(hidden)} more input{'s' if len(hidden) > 1 else ''}"
@@ -239,6 +252,22 @@ draw_dot = draw_graph
 
 
 # --- the graph ----------------------------------------------------------------------
+
+
+def _leaf_homes(drawn: list[Value]) -> dict[Value, tuple[str, ...]]:
+    """For each leaf made outside every scope, the longest scope path its users share."""
+    homes: dict[Value, tuple[str, ...]] = {}
+    for node in drawn:
+        path = scope_of(node)
+        for arg in node.operands:
+            if type(arg) is float or arg.rule is not None or scope_of(arg):  # type: ignore[union-attr, arg-type]
+                continue
+            shared = homes.get(arg, path)  # type: ignore[arg-type]
+            n = 0
+            while n < min(len(shared), len(path)) and shared[n] == path[n]:
+                n += 1
+            homes[arg] = path[:n]  # type: ignore[index]
+    return homes
 
 
 def _nearest_first(root: Value) -> list[Value]:

@@ -194,21 +194,81 @@ def _save_model(run: Run, path: Path, plt: Any) -> None:
     nn.save(run.model, path)
 
 
-def _draw_forward_graph(run: Run, path: Path, plt: Any) -> None:
-    """One test sample's forward pass and backward pass, drawn with draw_graph.
+#: The widths of the slice of the trained model that ``graph.svg`` draws (then its outputs).
+GRAPH_SLICE = [2, 2]
 
-    The forward pass runs inside ``autograd.scope("forward")`` so every module
-    call becomes a labelled cluster. Without Graphviz's ``dot`` program the DOT
-    source is written next to it instead, with a note saying how to render it.
+
+def graph_slice(run: Run) -> nn.MLP:
+    """A 2-2-k slice of the trained model: its first neurons, with their trained weights.
+
+    Each hidden layer keeps its first two neurons, each of them only its weights
+    from the kept neurons below, and the output layer all of its neurons (one
+    for two classes). Small enough to read, and still the trained model's numbers.
+
+    Args:
+        run: the finished run.
+
+    Returns:
+        A new ``MLP(2, [2, 2, k])`` with the same activations.
+
+    Example:
+        >>> run = train("moons", epochs=1, progress=False)
+        >>> graph_slice(run).nouts
+        [2, 2, 1]
+    """
+    model = run.model
+    small = nn.MLP(
+        model.nin,
+        [*GRAPH_SLICE, model.nouts[-1]],
+        model.activation,
+        model.output_activation,
+        seed=0,
+    )
+    trained = model.state_dict()
+    small.load_state_dict({name: trained[name] for name in small.state_dict()})
+    return small
+
+
+def _draw_forward_graph(run: Run, path: Path, plt: Any) -> None:
+    """One test sample through a 2-2-1 slice of the model, to its loss, drawn with draw_graph.
+
+    The full model's graph has hundreds of nodes, too many to read, so the drawing
+    shows :func:`graph_slice`. The forward pass runs inside
+    ``autograd.scope("forward")`` so every module call becomes a labelled box, and
+    each neuron's parameters are drawn inside its box (``leaves_with_users``). The
+    root is the loss, labelled, after ``backward()``. Without Graphviz's ``dot``
+    program the DOT source is written next to it instead, with a note saying how
+    to render it.
     """
     import graphviz  # type: ignore[import-untyped]
 
+    model = graph_slice(run)
+    for name, parameter in model.named_parameters():
+        # Its box names the neuron: "w.0" inside "layers.1.neurons.0" is enough.
+        parameter.label = name.split("neurons.", 1)[1].split(".", 1)[1]
+    x, target = run.X_test[0], run.y_test[0]
+    inputs = [autograd.Value(xi, label=f"x{i}") for i, xi in enumerate(x)]
     with autograd.scope("forward"):
-        out = run.model(run.X_test[0])
-    score = out if isinstance(out, autograd.Value) else out[0]
-    score.backward()
-    drawing = autograd.draw_graph(score)
-    run.model.zero_grad()  # the drawing's backward must not leak into anything after it
+        out = model(inputs)
+    if run.n_classes == 2:
+        loss = nn.losses.binary_cross_entropy_with_logits([out], [float(target)])
+    else:
+        loss = nn.losses.cross_entropy([out], [target])
+    loss.label = "loss"
+    loss.backward()
+    drawing = autograd.draw_graph(loss, leaves_with_users=True, max_nodes=None)
+    drawing.graph_attr.update(nodesep="0.08", ranksep="0.2")
+    drawing.node_attr.update(fontsize="9")
+    drawing.attr(
+        label=(
+            "One test sample through a 2-2-1 slice of the trained model (its first neurons "
+            "and their weights), to its loss.\\lEach dot is w.x + b, computed as "
+            "dot([w.0, w.1, b], [x0, x1, 1]): the grey 1 multiplies the bias.\\l"
+        ),
+        labelloc="t",
+        labeljust="l",
+        fontsize="11",
+    )
     try:
         path.write_bytes(drawing.pipe(format="svg"))
     except graphviz.ExecutableNotFound:

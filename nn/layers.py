@@ -155,6 +155,13 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that all read the same inputs.
 
+    Calling a layer returns a plain Python list of Values, one per neuron, even
+    for one neuron (as ``torch.nn.Linear`` returns a tensor of shape ``(nout,)``).
+    A list has no ``backward()``: reduce it to one Value first, with a loss of
+    :mod:`nn.losses` or ``sum(outputs)``, or pick ``outputs[0]``. (A list
+    subclass with a ``backward`` that only raises was considered and left out:
+    outputs are compared with and passed on as ordinary lists.)
+
     Args:
         nin: the number of inputs, >= 1.
         nout: the number of neurons, >= 1.

@@ -8,21 +8,32 @@ Values or plain numbers; with numbers only the result is still a Value (a leaf).
 Each loss also has a per-sample form without Python branches on the data,
 :data:`PER_SAMPLE`, which ``nn.fit(compile=True)`` compiles together with the model
 to train whole batches on arrays.
+
+The loss modules (``MSELoss``, ``BCELoss``, ``BCEWithLogitsLoss``, ``CrossEntropyLoss``,
+``HingeLoss``) call these functions, as PyTorch's do; :data:`LOSSES` names them for
+``nn.fit(loss="mse")``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import autograd
 from autograd import Scalar, Value, checks
 
 from .functional import _log_sum_exp, _shifted, log_softmax
+from .module import Module
 
 __all__ = [
+    "LOSSES",
     "PER_SAMPLE",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "HingeLoss",
+    "MSELoss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
@@ -405,3 +416,146 @@ PER_SAMPLE: dict[Callable[..., Value], PerSample] = {
     cross_entropy: PerSample(lambda row, target: -_class_term(list(row), target), _one_hot),
     hinge_loss: PerSample(_hinge_term, _one_number),
 }
+
+
+#: The losses by name, for ``nn.fit(loss="mse")``: the short names PyTorch users
+#: know from its loss modules, and each function's own name.
+LOSSES: dict[str, Callable[..., Value]] = {
+    "mse": mse_loss,
+    "bce": binary_cross_entropy,
+    "bce_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+    "hinge": hinge_loss,
+    **{
+        function.__name__: function
+        for function in (
+            mse_loss,
+            binary_cross_entropy,
+            binary_cross_entropy_with_logits,
+            cross_entropy,
+            hinge_loss,
+        )
+    },
+}
+
+
+def resolve(where: str, loss: object) -> Callable[..., Value]:
+    """``loss`` as a function: a name of :data:`LOSSES` looked up, anything else checked callable.
+
+    Args:
+        where: the function called, for the message.
+        loss: a name such as ``"mse"``, or a callable.
+
+    Returns:
+        The loss function.
+
+    Raises:
+        ValueError: for a name that is not in :data:`LOSSES`, listing them.
+        TypeError: for anything else that is not callable.
+
+    Example:
+        >>> resolve("fit", "mse") is mse_loss
+        True
+    """
+    if isinstance(loss, str):
+        return LOSSES[checks.choice(where, "loss", loss, list(LOSSES))]
+    return checks.function(where, "loss", loss)
+
+
+class _LossModule(Module):
+    """A loss as a module, as ``torch.nn.MSELoss``: ``criterion(preds, targets)``.
+
+    It has no parameters; calling it calls its function of this module with its
+    ``reduction``.
+    """
+
+    _function: ClassVar[Callable[..., Value]]
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = checks.choice(type(self).__name__, "reduction", reduction, _REDUCTIONS)
+
+    def forward(self, preds: Any, targets: Any) -> Value:
+        """The loss of ``preds`` against ``targets`` (see the function it calls).
+
+        Args:
+            preds: the model's predictions for a batch.
+            targets: the targets, one per prediction.
+
+        Returns:
+            The reduced loss.
+        """
+        return type(self)._function(preds, targets, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        """The reduction, as ``reduction='mean'``."""
+        return f"reduction={self.reduction!r}"
+
+
+class MSELoss(_LossModule):
+    """:func:`mse_loss` as a module.
+
+    Args:
+        reduction: as :func:`mse_loss`'s.
+
+    Example:
+        >>> MSELoss()([1.0, 3.0], [0.0, 1.0]).data  # (1 + 4) / 2
+        2.5
+    """
+
+    _function = staticmethod(mse_loss)
+
+
+class BCELoss(_LossModule):
+    """:func:`binary_cross_entropy` (on probabilities) as a module.
+
+    Args:
+        reduction: as :func:`binary_cross_entropy`'s.
+
+    Example:
+        >>> round(BCELoss()([0.5], [1.0]).data, 4)  # -log 0.5
+        0.6931
+    """
+
+    _function = staticmethod(binary_cross_entropy)
+
+
+class BCEWithLogitsLoss(_LossModule):
+    """:func:`binary_cross_entropy_with_logits` (on raw scores) as a module.
+
+    Args:
+        reduction: as :func:`binary_cross_entropy_with_logits`'s.
+
+    Example:
+        >>> round(BCEWithLogitsLoss()([0.0], [1.0]).data, 4)  # log 2
+        0.6931
+    """
+
+    _function = staticmethod(binary_cross_entropy_with_logits)
+
+
+class CrossEntropyLoss(_LossModule):
+    """:func:`cross_entropy` (rows of logits, class indices or probabilities) as a module.
+
+    Args:
+        reduction: as :func:`cross_entropy`'s.
+
+    Example:
+        >>> round(CrossEntropyLoss()([[0.0, 0.0]], [1]).data, 4)  # log 2
+        0.6931
+    """
+
+    _function = staticmethod(cross_entropy)
+
+
+class HingeLoss(_LossModule):
+    """:func:`hinge_loss` (targets -1 or +1) as a module; PyTorch has no such class.
+
+    Args:
+        reduction: as :func:`hinge_loss`'s.
+
+    Example:
+        >>> HingeLoss()([0.5], [1.0]).data
+        0.5
+    """
+
+    _function = staticmethod(hinge_loss)

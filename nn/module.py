@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from autograd import Value, checks, scope
 from autograd.mode import scope_open
 
 __all__ = ["Module"]
+
+_M = TypeVar("_M", bound="Module")  # Self, which Python 3.10 lacks
 
 
 class Module:
@@ -48,6 +50,8 @@ class Module:
 
     #: The dotted path under which this module's parents registered it ("" for the root).
     _path: str = ""
+    #: True in training mode, False in evaluation mode; see :meth:`train` and :meth:`eval`.
+    training: bool = True
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
@@ -168,6 +172,47 @@ class Module:
         """
         for parameter in self.parameters():
             parameter.grad = 0.0
+
+    def train(self: _M, mode: bool = True) -> _M:
+        """Set ``training`` to ``mode`` on this module and every submodule, as PyTorch.
+
+        No module of :mod:`nn` behaves differently in training and evaluation yet
+        (there is no dropout or batch norm): the flag is there for your own
+        modules to read, and so that PyTorch code calling ``model.train()`` and
+        ``model.eval()`` runs unchanged.
+
+        Args:
+            mode: True for training, False for evaluation.
+
+        Returns:
+            This module, so that ``model = MLP(...).train()`` reads as in PyTorch.
+
+        Raises:
+            TypeError: if ``mode`` is not True or False.
+
+        Example:
+            >>> from nn import MLP
+            >>> model = MLP(2, [3, 1], seed=0).train(False)
+            >>> model.training, model.layers[0].training
+            (False, False)
+        """
+        mode = checks.flag(f"{type(self).__name__}.train", "mode", mode)
+        for _, module in self.named_modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self: _M) -> _M:
+        """``train(False)``: set ``training`` to False here and in every submodule.
+
+        Returns:
+            This module.
+
+        Example:
+            >>> from nn import Neuron
+            >>> Neuron(2, seed=0).eval().training
+            False
+        """
+        return self.train(False)
 
     # --- state -------------------------------------------------------------------
 

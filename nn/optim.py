@@ -34,6 +34,11 @@ __all__ = [
 
 def _values(where: str, params: object) -> list[Value]:
     """The parameters as a list, each a Value."""
+    if callable(getattr(params, "parameters", None)):  # a model where its parameters belong
+        raise TypeError(
+            f"{where}: params must be an iterable of Values, got {type(params).__name__}; "
+            f"pass model.parameters()"
+        )
     result = checks.iterable(
         where, "params", params, what="an iterable of Values, such as model.parameters()"
     )
@@ -62,8 +67,12 @@ class Optimizer:
     ``lr`` first), the names of its per-parameter state in ``_STATE``, and
     implements ``step()``.
 
+    As in PyTorch, ``step()`` skips a parameter whose ``grad`` is None (set by
+    ``p.grad = None``): it is neither updated nor decayed, and its state is kept.
+
     Args:
-        params: the parameters to optimise, e.g. ``model.parameters()``.
+        params: the parameters to optimise, e.g. ``model.parameters()`` (a model
+            itself is refused with a message saying so).
         lr: the learning rate, >= 0.
     """
 
@@ -271,6 +280,8 @@ class SGD(Optimizer):
         lr, mu, decay = self.lr, self.momentum, self.weight_decay
         for p in self.params:
             g = p.grad
+            if g is None:  # PyTorch's p.grad = None: no gradient, no update
+                continue
             if decay:
                 g += decay * p.data
             if mu:
@@ -344,6 +355,8 @@ class Adam(Optimizer):
         lr, eps, decay = self.lr, self.eps, self.weight_decay
         for p in self.params:
             g = p.grad
+            if g is None:  # PyTorch's p.grad = None: no gradient, no update
+                continue
             if decay:
                 g += decay * p.data
             state = self.state.get(p)
@@ -412,6 +425,8 @@ class RMSprop(Optimizer):
         lr, alpha, eps, decay, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
         for p in self.params:
             g = p.grad
+            if g is None:  # PyTorch's p.grad = None: no gradient, no update
+                continue
             if decay:
                 g += decay * p.data
             state = self.state.get(p)
@@ -487,6 +502,8 @@ class Adagrad(Optimizer):
         eps, decay = self.eps, self.weight_decay
         for p in self.params:
             g = p.grad
+            if g is None:  # PyTorch's p.grad = None: no gradient, no update
+                continue
             if decay:
                 g += decay * p.data
             state = self.state.get(p)
@@ -527,6 +544,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """
     params = _values("clip_grad_norm", params)
     limit = checks.real("clip_grad_norm", "max_norm", max_norm, above=0)
+    params = [p for p in params if p.grad is not None]  # PyTorch's grad = None: no gradient
     norm = math.sqrt(math.fsum(p.grad * p.grad for p in params))
     if math.isfinite(norm) and norm > limit:
         scale = limit / (norm + 1e-6)

@@ -180,7 +180,7 @@ def fit(
     X: Sequence[Sequence[float]],
     y: Sequence[Any],
     *,
-    loss: Callable[[list[Any], list[Any]], Value],
+    loss: Callable[[list[Any], list[Any]], Value] | str,
     optimizer: Optimizer,
     epochs: int,
     batch_size: int | None = None,
@@ -211,7 +211,10 @@ def fit(
         X: the training inputs, one row per sample.
         y: the targets, one per row.
         loss: ``loss(predictions, targets) -> Value``, the batch's *mean* loss,
-            e.g. a function of :mod:`nn.losses`.
+            e.g. a function of :mod:`nn.losses` or a loss module
+            (``nn.MSELoss()``); or a loss's name: ``"mse"``, ``"bce"``,
+            ``"bce_with_logits"``, ``"cross_entropy"``, ``"hinge"`` (or the
+            function's own name, ``"mse_loss"``), see ``nn.losses.LOSSES``.
         optimizer: an :mod:`nn.optim` optimizer over the model's parameters.
         epochs: the number of passes over the data, from 1 to
             ``autograd.checks.MAX_SIZE`` (ten million).
@@ -266,7 +269,7 @@ def fit(
     where = "fit"
     checks.function(where, "model", model)
     n = _check_data(where, "X", X, "y", y)
-    loss = checks.function(where, "loss", loss)
+    loss = losses.resolve(where, loss)
     checks.instance(where, "optimizer", optimizer, Optimizer, _AN_OPTIMIZER)
     epochs = checks.size(where, "epochs", epochs)
     if batch_size is not None:
@@ -649,7 +652,7 @@ def _validate(
     model: Callable[[Any], Any],
     step: Any,
     val_data: tuple[Sequence[Sequence[float]], Sequence[Any]],
-    loss: Callable[[list[Any], list[Any]], Value],
+    loss: Callable[[list[Any], list[Any]], Value] | str,
     tracked: Mapping[str, Metric],
     history: History,
 ) -> None:

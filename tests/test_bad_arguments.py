@@ -395,6 +395,21 @@ TARGETS: list[Target] = [
     Target(  # its modules are *args, checked one by one: see the __call__ rows below
         "nn.Sequential", "Sequential", nn.Sequential, lambda _: {}
     ),
+    # activation modules (no arguments) and loss modules (a reduction)
+    *(
+        Target(f"nn.{cls.__name__}", cls.__name__, cls, lambda _: {})
+        for cls in (nn.ReLU, nn.Tanh, nn.Sigmoid, nn.GELU)
+    ),
+    *(
+        Target(f"nn.{cls.__name__}", cls.__name__, cls, lambda _: {"reduction": "sum"})
+        for cls in (
+            nn.MSELoss,
+            nn.BCELoss,
+            nn.BCEWithLogitsLoss,
+            nn.CrossEntropyLoss,
+            nn.HingeLoss,
+        )
+    ),
     # nn.models
     Target(
         "nn.models.GPT",

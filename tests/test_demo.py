@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from nn import demo
 pytest.importorskip("matplotlib")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+#: The most points graph.svg may take in each direction: it must fit a page.
+MAX_GRAPH_PT = 1800.0
 
 
 class TestDemo:
@@ -40,6 +44,30 @@ class TestDemo:
         svg = (tmp_path / "graph.svg").read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
         assert "cluster" in svg and "layers.2" in svg  # the output layer's cluster
+
+    def test_graph_fits_a_page(self, tmp_path: Path) -> None:
+        """graph.svg of the default run is a readable slice, well under 2,000 pt each way."""
+        run = demo.train(progress=False)
+        if shutil.which("dot") is None:
+            pytest.skip("Graphviz's dot is not installed")
+        demo._draw_forward_graph(run, tmp_path / "graph.svg", None)
+        svg = (tmp_path / "graph.svg").read_text()
+        root = ET.fromstring(svg)
+        width, height = (
+            float(root.get(side, "").removesuffix("pt")) for side in ("width", "height")
+        )
+        assert width < MAX_GRAPH_PT and height < MAX_GRAPH_PT, (width, height)
+        assert ">loss<" in svg  # the root is the labelled loss
+        assert "more input" not in svg  # nothing is cut
+        assert "layers.1.neurons.0" in svg
+
+    def test_graph_slice_keeps_trained_weights(self) -> None:
+        """graph_slice is a 2-2-1 MLP whose weights are the trained model's first ones."""
+        run = demo.train(epochs=1, progress=False)
+        small = demo.graph_slice(run)
+        assert small.nouts == [2, 2, 1]
+        trained = run.model.state_dict()
+        assert all(trained[name] == value for name, value in small.state_dict().items())
 
     def test_multiclass_dataset(self) -> None:
         """A three-class data set trains a three-output model."""

@@ -262,3 +262,17 @@ class TestSizeLimits:
         """An activation that is not a str is a TypeError listing the choices."""
         with pytest.raises(TypeError, match=r"Layer: activation must be one of 'relu', 'tanh'"):
             Layer(2, 2, activation)  # type: ignore[arg-type]
+
+
+class TestLayerOutputIsAList:
+    def test_plain_list_without_backward(self) -> None:
+        """A layer returns a plain list, which has no backward(): as documented in Layer."""
+        out = Layer(2, 3, seed=0)([1.0, 2.0])
+        assert type(out) is list
+        assert not hasattr(out, "backward")
+
+    def test_reduce_then_backward(self) -> None:
+        """sum(outputs).backward(), the documented fix, reaches every neuron's parameters."""
+        layer = Layer(2, 3, "linear", seed=0)
+        sum(layer([1.0, 2.0])).backward()  # type: ignore[union-attr]
+        assert all(p.grad != 0.0 for p in layer.parameters())

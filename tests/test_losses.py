@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import nn
 from autograd import Value, gradcheck
 from nn import losses
 
@@ -298,3 +299,57 @@ class TestCommon:
         assert loss(preds * 3, targets * 3, reduction="sum").data == pytest.approx(
             3 * mean, rel=REL_TOL
         )
+
+
+class TestLossModules:
+    @pytest.mark.parametrize(
+        ("module", "function", "preds", "targets"),
+        [
+            (nn.MSELoss, losses.mse_loss, [1.0, 3.0], [0.0, 1.0]),
+            (nn.BCELoss, losses.binary_cross_entropy, [0.2, 0.9], [0.0, 1.0]),
+            (nn.BCEWithLogitsLoss, losses.binary_cross_entropy_with_logits, [-1.0, 2.0], [0, 1]),
+            (nn.CrossEntropyLoss, losses.cross_entropy, [[0.5, -1.0], [1.0, 2.0]], [0, 1]),
+            (nn.HingeLoss, losses.hinge_loss, [0.5, -2.0], [1.0, 1.0]),
+        ],
+    )
+    @pytest.mark.parametrize("reduction", ["mean", "sum"])
+    def test_call_the_function(
+        self,
+        module: type[nn.Module],
+        function: Callable[..., Value],
+        preds: list[object],
+        targets: list[object],
+        reduction: str,
+    ) -> None:
+        """Each loss module gives its function's value with its reduction."""
+        criterion = module(reduction=reduction)  # type: ignore[call-arg]
+        assert criterion(preds, targets).data == function(preds, targets, reduction=reduction).data
+        assert criterion.parameters() == []
+        assert repr(criterion) == f"{module.__name__}(reduction={reduction!r})"
+
+    def test_bad_reduction(self) -> None:
+        """An unknown reduction is refused naming the class and the choices."""
+        with pytest.raises(ValueError, match=r"^MSELoss: reduction must be 'mean' or 'sum'"):
+            nn.MSELoss(reduction="avg")
+
+
+class TestNames:
+    @pytest.mark.parametrize(
+        ("name", "function"),
+        [
+            ("mse", losses.mse_loss),
+            ("bce", losses.binary_cross_entropy),
+            ("bce_with_logits", losses.binary_cross_entropy_with_logits),
+            ("cross_entropy", losses.cross_entropy),
+            ("hinge", losses.hinge_loss),
+            ("hinge_loss", losses.hinge_loss),
+        ],
+    )
+    def test_names(self, name: str, function: Callable[..., Value]) -> None:
+        """Each short name, and each function's own name, resolves to the function."""
+        assert losses.resolve("fit", name) is function
+
+    def test_unknown_name_lists_the_names(self) -> None:
+        """An unknown name is a ValueError that lists the known ones."""
+        with pytest.raises(ValueError, match=r"^fit: loss must be one of 'mse', 'bce'"):
+            losses.resolve("fit", "l2")

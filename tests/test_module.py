@@ -232,3 +232,30 @@ class TestLoadStateDictArguments:
             TypeError, match=r"^MLP.load_state_dict: state must be a mapping, got list"
         ):
             MLP(1, [1], seed=0).load_state_dict([("layers.0.neurons.0.b", 0.0)])  # type: ignore[arg-type]
+
+
+class TestTrainEval:
+    def test_training_by_default(self) -> None:
+        """A new module is in training mode, as in PyTorch."""
+        assert MLP(2, [3, 1], seed=0).training is True
+
+    def test_eval_and_train_are_recursive_and_return_self(self) -> None:
+        """eval() and train() set the flag on every submodule and return the module itself."""
+        model = MLP(2, [3, 1], seed=0)
+        assert model.eval() is model
+        assert all(not m.training for _, m in model.named_modules())
+        assert model.train() is model
+        assert all(m.training for _, m in model.named_modules())
+        assert model.train(False).training is False
+
+    def test_the_flag_is_not_a_parameter_or_state(self) -> None:
+        """The flag changes neither parameters nor the state dict."""
+        model = Neuron(2, seed=0)
+        before = model.state_dict()
+        model.eval()
+        assert model.state_dict() == before and len(model.parameters()) == 3
+
+    def test_train_refuses_a_non_bool(self) -> None:
+        """train("no") is refused with a TypeError naming train and mode."""
+        with pytest.raises(TypeError, match=r"^Neuron\.train: mode"):
+            Neuron(2, seed=0).train("no")  # type: ignore[arg-type]

@@ -403,3 +403,45 @@ class TestCenteredRMSprop:
             opt.step()
         assert opt.step_count == 200
         assert math.isfinite(a.data) and math.isfinite(b.data)
+
+
+class TestGradNone:
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
+            lambda ps: Adam(ps, lr=0.1, weight_decay=0.1),
+            lambda ps: RMSprop(ps, lr=0.1, weight_decay=0.1),
+            lambda ps: Adagrad(ps, lr=0.1, weight_decay=0.1),
+        ],
+    )
+    def test_step_skips_a_parameter_whose_grad_is_none(
+        self, make: Callable[[list[Value]], Optimizer]
+    ) -> None:
+        """As in PyTorch, step() leaves a parameter whose grad is None as it is."""
+        a, b = Value(1.0), Value(1.0)
+        a.grad, b.grad = None, 1.0  # type: ignore[assignment]
+        optimizer = make([a, b])
+        optimizer.step()
+        assert a.data == 1.0 and a not in optimizer.state
+        assert b.data < 1.0
+
+    def test_clip_grad_norm_ignores_grad_none(self) -> None:
+        """clip_grad_norm leaves out parameters whose grad is None, and keeps them None."""
+        a, b, c = Value(0.0), Value(0.0), Value(0.0)
+        a.grad, b.grad, c.grad = 3.0, 4.0, None  # type: ignore[assignment]
+        assert clip_grad_norm([a, b, c], max_norm=1.0) == 5.0
+        assert c.grad is None
+        assert math.isclose(a.grad, 0.6, rel_tol=1e-5)
+
+
+class TestModelInsteadOfParameters:
+    def test_passing_the_model_says_to_pass_its_parameters(self) -> None:
+        """SGD(model) is refused with a message that says to pass model.parameters()."""
+        with pytest.raises(TypeError, match=r"^SGD: params .* got MLP; pass model\.parameters\(\)"):
+            SGD(MLP(2, [1], seed=0), lr=0.1)  # type: ignore[arg-type]
+
+    def test_clip_grad_norm_says_so_too(self) -> None:
+        """clip_grad_norm(model, ...) names model.parameters() as well."""
+        with pytest.raises(TypeError, match=r"model\.parameters\(\)"):
+            clip_grad_norm(MLP(2, [1], seed=0), max_norm=1.0)  # type: ignore[arg-type]

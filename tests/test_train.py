@@ -738,3 +738,51 @@ class TestCrossEntropyRows:
         """A target row of the wrong length is refused."""
         with pytest.raises(ValueError, match="targets"):
             losses.cross_entropy([[0.0, 1.0]], [[1.0, 0.0, 0.0]])
+
+
+class TestLossByName:
+    def test_mse_by_name_trains_as_the_function(self) -> None:
+        """fit(loss="mse") trains exactly as fit(loss=losses.mse_loss)."""
+        histories = []
+        for loss in ("mse", losses.mse_loss):
+            model = MLP(2, [3, 1], seed=0)
+            histories.append(
+                fit(
+                    model,
+                    [[0.0, 1.0], [1.0, 0.0]],
+                    [0.0, 1.0],
+                    loss=loss,
+                    optimizer=optim.SGD(model.parameters(), lr=0.1),
+                    epochs=3,
+                    progress=False,
+                ).loss
+            )
+        assert histories[0] == histories[1]
+
+    def test_unknown_name_lists_the_names(self) -> None:
+        """fit(loss="l2") is a ValueError that lists the loss names."""
+        model = MLP(2, [1], seed=0)
+        with pytest.raises(ValueError, match=r"^fit: loss must be one of 'mse', 'bce'"):
+            fit(
+                model,
+                [[0.0, 1.0]],
+                [0.0],
+                loss="l2",
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=False,
+            )
+
+    def test_a_loss_module(self) -> None:
+        """A loss module such as nn.MSELoss() is a loss for fit."""
+        model = MLP(2, [1], seed=0)
+        history = fit(
+            model,
+            [[0.0, 1.0]],
+            [0.0],
+            loss=nn.MSELoss(),
+            optimizer=optim.SGD(model.parameters(), lr=0.1),
+            epochs=2,
+            progress=False,
+        )
+        assert len(history.loss) == 2

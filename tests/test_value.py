@@ -210,3 +210,55 @@ class TestComparisonsAndConversions:
         """f-strings with a format spec format the number."""
         assert f"{Value(1 / 3):.3f}" == "0.333"
         assert f"{Value(1.0)}" == "Value(data=1.0, grad=0.0)"
+
+
+class TestPyTorchSpellings:
+    def test_item_returns_data(self) -> None:
+        """item() returns the float a Value holds, as torch.Tensor.item()."""
+        assert Value(2.5).item() == 2.5
+        assert type(Value(3).item()) is float
+
+    def test_detach_is_a_new_leaf_with_the_same_data(self) -> None:
+        """detach() gives a leaf holding the same number, through which no gradient flows."""
+        x = Value(3.0)
+        y = x * 2.0
+        d = y.detach()
+        assert d is not y and d.data == 6.0 and d.op == "" and d.parents == ()
+        (d * x).backward()
+        assert x.grad == 6.0  # only through x: d is a constant for backward
+        assert y.grad == 0.0
+
+    def test_abs_is_abs(self) -> None:
+        """x.abs() is |x|, with gradient sign(x)."""
+        x = Value(-2.0)
+        y = x.abs()
+        y.backward()
+        assert (y.data, y.op, x.grad) == (2.0, "abs", -1.0)
+
+    @pytest.mark.parametrize("exponent", [2, 0.5, Value(3.0)])
+    def test_pow_is_the_operator(self, exponent: float | Value) -> None:
+        """x.pow(e) equals x ** e, for numbers and Values."""
+        x = Value(4.0)
+        assert x.pow(exponent).data == (x**exponent).data
+
+    def test_pow_refuses_a_str(self) -> None:
+        """x.pow("2") is refused with a TypeError naming the type."""
+        with pytest.raises(TypeError, match="str"):
+            Value(2.0).pow("2")  # type: ignore[arg-type]
+
+
+class TestGradNone:
+    def test_backward_after_grad_none_starts_from_zero(self) -> None:
+        """p.grad = None, PyTorch's idiom, makes the next backward() start from 0."""
+        x = Value(3.0)
+        (x * x).backward()
+        x.grad = None  # type: ignore[assignment]
+        (x * x).backward()
+        assert x.grad == 6.0
+
+    def test_root_leaf_with_grad_none(self) -> None:
+        """A leaf whose grad is None can itself be the root of backward()."""
+        x = Value(1.0)
+        x.grad = None  # type: ignore[assignment]
+        x.backward()
+        assert x.grad == 1.0

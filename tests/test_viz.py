@@ -683,3 +683,56 @@ class TestMemory:
             assert gc.collect() == 0
         finally:
             gc.enable()
+
+
+def _cluster_contents(source: str) -> dict[str, str]:
+    """The DOT text of each cluster, by its label, nested clusters included."""
+    contents: dict[str, str] = {}
+    stack: list[tuple[str, list[str]]] = []
+    for line in source.splitlines():
+        if line.startswith("subgraph cluster_"):
+            stack.append(("", []))
+        elif line.startswith("label=<") and stack and not stack[-1][0]:
+            stack[-1] = (line[len("label=<") : line.index(">")], stack[-1][1])
+        elif line == "}" and stack:
+            label, lines = stack.pop()
+            contents[label] = "\n".join(lines)
+            if stack:
+                stack[-1][1].extend(lines)
+        elif stack:
+            stack[-1][1].append(line)
+    return contents
+
+
+class TestLeavesWithUsers:
+    def _layer_sum(self, **options: Any) -> str:
+        import nn
+
+        inputs = [Value(1.0, label="x0"), Value(2.0, label="x1")]
+        with scope("f"):
+            y = sum(nn.Layer(2, 2, seed=0)(inputs))
+        return str(draw_graph(y, **options).source)  # type: ignore[arg-type]
+
+    def test_parameters_inside_their_neurons_box(self) -> None:
+        """With leaves_with_users each neuron's parameters are drawn inside the neuron's box."""
+        clusters = _cluster_contents(self._layer_sum(leaves_with_users=True))
+        for k in (0, 1):
+            box = clusters[f"neurons.{k}"]
+            assert all(f"neurons.{k}.{p}<" in box for p in ("w.0", "w.1", "b"))
+            assert f"neurons.{1 - k}.w.0<" not in box
+
+    def test_shared_inputs_in_the_box_of_all_their_users(self) -> None:
+        """An input used by both neurons goes to the layer's box, not into one neuron's."""
+        clusters = _cluster_contents(self._layer_sum(leaves_with_users=True))
+        assert "x0<" in clusters["Layer"]
+        assert "x0<" not in clusters["neurons.0"] + clusters["neurons.1"]
+
+    def test_off_by_default(self) -> None:
+        """By default leaves made outside every scope stay outside the boxes."""
+        clusters = _cluster_contents(self._layer_sum())
+        assert "neurons.0.w.0<" not in clusters["f"]
+
+    def test_refuses_a_non_bool(self) -> None:
+        """leaves_with_users must be True or False."""
+        with pytest.raises(TypeError, match="leaves_with_users"):
+            draw_graph(Value(1.0), leaves_with_users="yes")  # type: ignore[arg-type]
