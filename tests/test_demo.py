@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,13 @@ from nn import demo
 pytest.importorskip("matplotlib")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class _Terminal(io.StringIO):
+    """A stand-in for stderr on a terminal."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 class TestDemo:
@@ -40,6 +49,47 @@ class TestDemo:
         svg = (tmp_path / "graph.svg").read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
         assert "cluster" in svg and "layers.2" in svg  # the output layer's cluster
+
+    def test_no_progress_bar_when_output_is_piped(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With stderr not a terminal (a log file, a pipe), main draws no carriage-return bar."""
+        assert demo.main(["--epochs", "3", "--out", str(tmp_path)]) == 0
+        captured = capsys.readouterr()
+        assert "\r" not in captured.err and "\r" not in captured.out
+        assert "no progress bar: stderr is not a terminal" in captured.out
+
+    def test_progress_bar_on_a_terminal(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With stderr a terminal, main asks fit for its progress bar."""
+        asked: list[bool] = []
+        real_train = demo.train
+
+        def train(*args: object, progress: bool = True) -> demo.Run:
+            asked.append(progress)
+            return real_train(*args, progress=False)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(demo, "train", train)
+        monkeypatch.setattr(sys, "stderr", _Terminal())
+        monkeypatch.setattr(demo, "OUTPUTS", [])
+        assert demo.main(["--epochs", "1", "--out", str(tmp_path)]) == 0
+        assert asked == [True]
+
+    def test_decision_boundary_axes_are_labelled(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The decision-boundary plot labels its axes with the two input features, x1 and x2."""
+        plt = demo._pyplot()
+        figures: list[object] = []
+        real_close = plt.close
+        monkeypatch.setattr(plt, "close", figures.append)
+        run = demo.train(epochs=1, progress=False)
+        demo._plot_decision_boundary(run, tmp_path / "boundary.png", plt)
+        (figure,) = figures
+        ax = figure.axes[0]  # type: ignore[attr-defined]
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2")
+        real_close(figure)
 
     def test_multiclass_dataset(self) -> None:
         """A three-class data set trains a three-output model."""
