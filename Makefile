@@ -31,9 +31,10 @@ test: $(VENV)/.stamp-dev
 	$(PY) -m pytest
 
 # JupyterLab with the project's venv as its kernel; the stamp installs both extras.
+# Jupyter refuses to run as root (as in many containers) unless told it may.
 notebook: $(VENV)/.stamp-dev,notebooks
 	@bash scripts/bootstrap.sh dot
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The README's "Install without make", as CI runs it after make test.
 check-wheel: $(VENV)/.stamp-dev
