@@ -311,8 +311,8 @@ class TestTracing:
         assert autograd.compile(chain).value_and_grad(0.5) == _dynamic(chain, [0.5])
 
     def test_source_before_a_call(self) -> None:
-        """Reading source before any call says that nothing was traced yet."""
-        with pytest.raises(RuntimeError, match="not been traced"):
+        """Reading source before any call raises a RuntimeError saying to call it once first."""
+        with pytest.raises(RuntimeError, match=r"\.source: no source yet; call it once first"):
             _ = autograd.compile(lambda x: x).source
 
 
