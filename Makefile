@@ -2,13 +2,15 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help demo test lint docs-image bench clean
+.PHONY: help demo test notebook lint check-wheel docs-image bench clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make demo   - create .venv, install chainrule, train an MLP on two moons (writes out/)"
 	@echo "make test   - create .venv with dev extras, install Graphviz if missing, run all tests"
+	@echo "make notebook - create .venv with dev and notebooks extras, open JupyterLab on notebooks/"
 	@echo "make lint   - ruff (lint + format check), mypy --strict, engine size check"
+	@echo "make check-wheel - build the wheel, install it in a fresh venv, run a smoke test"
 	@echo "make docs-image - redraw docs/graph.svg from the README's drawing example"
 	@echo "make bench  - benchmarks vs micrograd, PyTorch (if installed) and hand-written floats"
 	@echo "make clean  - remove .venv and caches"
@@ -27,6 +29,16 @@ demo: $(VENV)/.stamp-demo
 test: $(VENV)/.stamp-dev
 	@bash scripts/bootstrap.sh dot
 	$(PY) -m pytest
+
+# JupyterLab with the project's venv as its kernel; the stamp installs both extras.
+# Jupyter refuses to run as root (as in many containers) unless told it may.
+notebook: $(VENV)/.stamp-dev,notebooks
+	@bash scripts/bootstrap.sh dot
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The README's "Install without make", as CI runs it after make test.
+check-wheel: $(VENV)/.stamp-dev
+	bash scripts/check_wheel.sh
 
 lint: $(VENV)/.stamp-dev
 	$(PY) -m ruff check .

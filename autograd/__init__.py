@@ -27,6 +27,9 @@ from .value import Scalar, Value, scope_of
 from .viz import draw_dot, draw_graph
 
 __version__ = "0.1.0"
+#: Marks this package as chainrule's: the unrelated HIPS autograd distribution installs a
+#: package of the same name, and ``import nn`` checks for this to name the clash.
+__distribution__ = "chainrule"
 
 # `sum`, `max` and `compile` are importable as autograd.sum, autograd.max and
 # autograd.compile but left out of `import *`: they would shadow the builtins.
@@ -50,3 +53,6 @@ __all__ = [
     "value_and_grad",
 ]
 __all__ += ops.__all__
+
+# `from __future__ import annotations` binds the name here too; keep it out of dir(autograd).
+del annotations

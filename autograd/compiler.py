@@ -292,7 +292,10 @@ class Compiled:
     def source(self) -> str:
         """The generated code of the latest call's trace: ``forward``, then ``backward``."""
         if self._latest is None:
-            raise RuntimeError(f"compile({self.__name__}) has not been traced yet: call it first")
+            raise RuntimeError(
+                f"compile({self.__name__}).source: no source yet; call it once first "
+                f"(the first call traces {self.__name__} and generates the code)"
+            )
         return self._latest.source
 
     # --- batched calls --------------------------------------------------------------

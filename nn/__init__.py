@@ -9,6 +9,19 @@ Example:
 
 from __future__ import annotations
 
+# Checked before anything else is imported: with another package named autograd the
+# imports below would fail with a message about a missing name, not about the clash.
+import autograd as _autograd
+
+if getattr(_autograd, "__distribution__", None) != "chainrule":
+    raise ImportError(
+        "nn needs chainrule's autograd package, but 'import autograd' found another one "
+        f"({getattr(_autograd, '__file__', None) or _autograd!r}): most likely the unrelated "
+        "HIPS autograd distribution, which installs a package of the same name over ours. "
+        "Keep the two in separate virtual environments, or run 'pip uninstall autograd' "
+        "and then reinstall chainrule ('pip install --force-reinstall .' from a clone)."
+    )
+
 from . import data, functional, losses, models, optim
 from .activation import GELU, ReLU, Sigmoid, Tanh
 from .attention import CausalSelfAttention, KVCache
@@ -56,3 +69,6 @@ __all__ = [
     "optim",
     "save",
 ]
+
+# Keep the check's import and `from __future__ import annotations` out of dir(nn).
+del _autograd, annotations

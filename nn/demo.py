@@ -1,7 +1,7 @@
 """Train an MLP on a toy data set and write its plots and weights: ``python -m nn.demo``.
 
 ``make demo`` runs this with the defaults: ``MLP(2, [16, 16, 1])`` on two moons,
-with a progress bar, then it prints the accuracy and writes ``loss.png``,
+with a progress bar on a terminal, then it prints the accuracy and writes ``loss.png``,
 ``decision_boundary.png`` and ``model.json`` to ``out/``. Each output is one
 entry of ``OUTPUTS``: a file name and a function that writes it from the run.
 """
@@ -9,6 +9,7 @@ entry of ``OUTPUTS``: a file name and a function that writes it from the run.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -182,6 +183,8 @@ def _plot_decision_boundary(run: Run, path: Path, plt: Any) -> None:
         s=30,
         label="test",
     )
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     ax.legend(loc="lower right")
     ax.set_title(f"{run.dataset}: decision boundary (test accuracy {run.test_accuracy:.1%})")
     fig.tight_layout()
@@ -323,8 +326,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.seed < 0:
         parser.error("--seed must be >= 0")
     plt = _pyplot()
-    print(f"Training on {args.dataset} for {args.epochs} epochs (seed {args.seed})")
-    run = train(args.dataset, args.epochs, args.seed)
+    # tqdm redraws its bar with carriage returns, which a log file keeps as one long line:
+    # the bar is only for a terminal (it writes to stderr).
+    progress = sys.stderr.isatty()
+    quiet = "" if progress else ", no progress bar: stderr is not a terminal"
+    print(f"Training on {args.dataset} for {args.epochs} epochs (seed {args.seed}{quiet})")
+    run = train(args.dataset, args.epochs, args.seed, progress=progress)
     with no_grad():
         train_accuracy = nn.accuracy([run.model(x) for x in run.X_train], run.y_train)
     print(f"MLP(2, {run.model.nouts}) trained in {run.seconds:.1f} s")

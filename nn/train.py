@@ -298,10 +298,7 @@ def fit(
     epoch_numbers = range(1, epochs + 1)
     bar: Any = None
     if progress:
-        # Imported only when wanted: tqdm.auto warns in a notebook without ipywidgets.
-        from tqdm.auto import tqdm
-
-        bar = tqdm(epoch_numbers, desc="fit", unit="epoch")
+        bar = _progress_bar()(epoch_numbers, desc="fit", unit="epoch")
     positions = [(i,) for i in range(n)]  # the batches are drawn as lists of positions
     try:
         before = [p.data for p in params]
@@ -662,6 +659,22 @@ def _validate(
     history.val_loss.append(value)
     for name, metric in tracked.items():
         history.metrics.setdefault(f"val_{name}", []).append(metric(predictions, y_val))
+
+
+def _progress_bar() -> Any:
+    """tqdm.auto's bar class: a widget in a notebook with ipywidgets, else the text bar.
+
+    Imported only when a bar is wanted. In a notebook without ipywidgets, tqdm.auto warns
+    ("IProgress not found") and falls back to the text bar, which works there; the
+    fallback is what fit wants, so the warning (raised once, on first import) is dropped.
+    """
+    from tqdm import TqdmWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TqdmWarning)
+        from tqdm.auto import tqdm
+
+    return tqdm
 
 
 def _summary(history: History) -> dict[str, str]:

@@ -816,29 +816,71 @@ class TestAgainstNumpy:
         assert len(X_train) == 8
 
 
-class TestAgainstScikitLearn:
-    """Optional comparison with scikit-learn's generators, skipped when it is not installed."""
+class TestWorkedByHand:
+    """Small noise-free data sets whose points and labels are worked out by hand.
 
-    @pytest.mark.parametrize("n_samples", [2, 7, 100])
-    def test_noise_free_moons_and_circles_match(self, n_samples: int) -> None:
-        """Without noise or shuffling the points and labels equal scikit-learn's."""
-        np = pytest.importorskip("numpy")
-        datasets = pytest.importorskip("sklearn.datasets")
-        for ours, theirs in [
-            (make_moons(n_samples, shuffle=False), datasets.make_moons(n_samples, shuffle=False)),
+    These are the numbers scikit-learn's generators give for the same arguments
+    (outer moon or circle first, label 0, then the inner one, label 1).
+    """
+
+    HALF_ROOT3 = math.sqrt(3.0) / 2.0
+
+    @pytest.mark.parametrize(
+        ("n_samples", "points", "labels"),
+        [
+            # one point per moon: t = 0 on each
+            (2, [[1.0, 0.0], [0.0, 0.5]], [0, 1]),
+            # outer: 3 points, t = 0, pi/2, pi, (cos t, sin t);
+            # inner: 4 points, t = 0, pi/3, 2pi/3, pi, (1 - cos t, 1 - sin t - 0.5)
             (
-                make_circles(n_samples, factor=0.4, shuffle=False),
-                datasets.make_circles(n_samples, factor=0.4, shuffle=False),
+                7,
+                [
+                    [1.0, 0.0],
+                    [0.0, 1.0],
+                    [-1.0, 0.0],
+                    [0.0, 0.5],
+                    [0.5, 0.5 - HALF_ROOT3],
+                    [1.5, 0.5 - HALF_ROOT3],
+                    [2.0, 0.5],
+                ],
+                [0, 0, 0, 1, 1, 1, 1],
             ),
-        ]:
-            np.testing.assert_allclose(np.array(ours[0]), theirs[0], atol=GEOMETRY_ATOL)
-            assert ours[1] == theirs[1].tolist()
+        ],
+    )
+    def test_moons(self, n_samples: int, points: list[list[float]], labels: list[int]) -> None:
+        """Noise-free, unshuffled moons are the hand-worked points with the outer moon first."""
+        X, y = make_moons(n_samples, shuffle=False)
+        assert y == labels
+        for got, want in zip(X, points, strict=True):
+            assert got == pytest.approx(want, abs=GEOMETRY_ATOL)
 
-    def test_blob_counts_match(self) -> None:
-        """Samples are shared between centers in the same counts as scikit-learn."""
-        np = pytest.importorskip("numpy")
-        datasets = pytest.importorskip("sklearn.datasets")
-        _, ours = make_blobs(11, centers=4, seed=0)
-        _, theirs = datasets.make_blobs(11, centers=4, random_state=0)
-        assert sorted(Counter(ours).items()) == sorted(Counter(theirs.tolist()).items())
-        assert np.bincount(theirs).tolist() == [3, 3, 3, 2]
+    @pytest.mark.parametrize(
+        ("n_samples", "points", "labels"),
+        [
+            (2, [[1.0, 0.0], [0.4, 0.0]], [0, 1]),
+            # 3 points per circle at t = 0, 2pi/3, 4pi/3; the inner one scaled by factor 0.4
+            (
+                6,
+                [
+                    [1.0, 0.0],
+                    [-0.5, HALF_ROOT3],
+                    [-0.5, -HALF_ROOT3],
+                    [0.4, 0.0],
+                    [-0.2, 0.4 * HALF_ROOT3],
+                    [-0.2, -0.4 * HALF_ROOT3],
+                ],
+                [0, 0, 0, 1, 1, 1],
+            ),
+        ],
+    )
+    def test_circles(self, n_samples: int, points: list[list[float]], labels: list[int]) -> None:
+        """Noise-free, unshuffled circles are the hand-worked points with the outer circle first."""
+        X, y = make_circles(n_samples, factor=0.4, shuffle=False)
+        assert y == labels
+        for got, want in zip(X, points, strict=True):
+            assert got == pytest.approx(want, abs=GEOMETRY_ATOL)
+
+    def test_blob_counts(self) -> None:
+        """11 samples over 4 centers: 11 // 4 = 2 each, and the first 11 % 4 = 3 get one more."""
+        _, y = make_blobs(11, centers=4, seed=0)
+        assert sorted(Counter(y).items()) == [(0, 3), (1, 3), (2, 3), (3, 2)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,6 +19,13 @@ pytest.importorskip("matplotlib")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 #: The most points graph.svg may take in each direction: it must fit a page.
 MAX_GRAPH_PT = 1800.0
+
+
+class _Terminal(io.StringIO):
+    """A stand-in for stderr on a terminal."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 class TestDemo:
@@ -68,6 +77,47 @@ class TestDemo:
         assert small.nouts == [2, 2, 1]
         trained = run.model.state_dict()
         assert all(trained[name] == value for name, value in small.state_dict().items())
+
+    def test_no_progress_bar_when_output_is_piped(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With stderr not a terminal (a log file, a pipe), main draws no carriage-return bar."""
+        assert demo.main(["--epochs", "3", "--out", str(tmp_path)]) == 0
+        captured = capsys.readouterr()
+        assert "\r" not in captured.err and "\r" not in captured.out
+        assert "no progress bar: stderr is not a terminal" in captured.out
+
+    def test_progress_bar_on_a_terminal(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With stderr a terminal, main asks fit for its progress bar."""
+        asked: list[bool] = []
+        real_train = demo.train
+
+        def train(*args: object, progress: bool = True) -> demo.Run:
+            asked.append(progress)
+            return real_train(*args, progress=False)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(demo, "train", train)
+        monkeypatch.setattr(sys, "stderr", _Terminal())
+        monkeypatch.setattr(demo, "OUTPUTS", [])
+        assert demo.main(["--epochs", "1", "--out", str(tmp_path)]) == 0
+        assert asked == [True]
+
+    def test_decision_boundary_axes_are_labelled(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The decision-boundary plot labels its axes with the two input features, x1 and x2."""
+        plt = demo._pyplot()
+        figures: list[object] = []
+        real_close = plt.close
+        monkeypatch.setattr(plt, "close", figures.append)
+        run = demo.train(epochs=1, progress=False)
+        demo._plot_decision_boundary(run, tmp_path / "boundary.png", plt)
+        (figure,) = figures
+        ax = figure.axes[0]  # type: ignore[attr-defined]
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2")
+        real_close(figure)
 
     def test_multiclass_dataset(self) -> None:
         """A three-class data set trains a three-output model."""

@@ -112,3 +112,13 @@ class TestNotebook:
                     continue
                 for name in names:
                     assert name.split(".")[0] in ALLOWED_IMPORTS, name
+
+
+class TestBeyond:
+    def test_gradcheck_table_is_explained_right_after_it(self) -> None:
+        """In 07, the paragraph reading the gradcheck failure table follows the cell printing it."""
+        cells = _cells(NOTEBOOKS_DIR / "07_beyond.ipynb")
+        (printing,) = [i for i, c in enumerate(cells) if "print(error)" in _source(c)]
+        explanation = cells[printing + 1]
+        assert explanation["cell_type"] == "markdown"
+        assert _source(explanation).startswith("The table names the input")

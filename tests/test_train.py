@@ -289,6 +289,32 @@ class TestFit:
         _moons_run(epochs=2)
         assert capsys.readouterr() == ("", "")
 
+    def test_notebook_without_ipywidgets_gets_the_text_bar_without_warning(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """In a Jupyter kernel without ipywidgets, the default bar is tqdm's text bar, unwarned."""
+        import sys
+        import types
+
+        pytest.importorskip("IPython")
+        notebook = pytest.importorskip("tqdm.notebook")
+        # What tqdm.autonotebook looks at: a Jupyter kernel's shell module is loaded, and
+        # ipywidgets' progress widget is missing.
+        monkeypatch.setitem(sys.modules, "ipykernel.zmqshell", types.ModuleType("zmqshell"))
+        monkeypatch.setattr(notebook, "IProgress", None)
+        for env in ("QT_API", "SPYDER_ARGS"):
+            monkeypatch.delenv(env, raising=False)
+        for name in ("tqdm.auto", "tqdm.autonotebook"):  # re-imported, as in a fresh kernel
+            monkeypatch.delitem(sys.modules, name, raising=False)
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit(model, X, y, loss=losses.binary_cross_entropy_with_logits, optimizer=opt, epochs=2)
+        assert [str(w.message) for w in caught] == []
+        assert "2/2" in capsys.readouterr().err  # the text bar, drawn on stderr
+
     @pytest.mark.parametrize(
         ("kwargs", "word"),
         [

@@ -644,6 +644,18 @@ class TestWithoutDot:
 
 
 @needs_dot
+class TestRender:
+    def test_render_leaves_the_dot_source_unless_cleanup(self, tmp_path: Path) -> None:
+        """render("loss", format="svg") also writes the DOT file loss; cleanup=True does not."""
+        loss, _ = neuron()
+        drawing = draw_graph(loss)
+        drawing.render(tmp_path / "a" / "loss", format="svg")
+        assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["loss", "loss.svg"]
+        drawing.render(tmp_path / "b" / "loss", format="svg", cleanup=True)
+        assert [p.name for p in (tmp_path / "b").iterdir()] == ["loss.svg"]
+
+
+@needs_dot
 class TestReadmeImage:
     def test_script_draws_the_readme_example(self, tmp_path: Path) -> None:
         """make docs-image's script draws the README's neuron, as committed in docs/graph.svg."""
