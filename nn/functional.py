@@ -10,12 +10,6 @@ from autograd import Scalar, Value, checks
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "tanh"]
 
 
-def _data(x: Scalar) -> float:
-    # float(x), not x.data: autograd.compile notices float() on a traced Value and
-    # refuses to freeze this data-dependent choice into compiled code.
-    return float(x)
-
-
 def _scalars(where: str, xs: object, *, empty: bool = True) -> list[Scalar]:
     """The elements of ``xs``, a sequence of Values and real numbers, as Values and floats."""
     items = checks.sequence(where, "xs", xs, what="a sequence of Values or numbers")
@@ -31,12 +25,13 @@ def _shifted(xs: list[Scalar]) -> tuple[Scalar, list[Scalar]]:
     so a sum of their ``exp`` is at least 1 and its ``log`` never sees 0. Equal inputs
     give exact zeros, however large they are.
 
-    ``m`` is the data's maximum, taken as a constant: each result below is unchanged
-    by ``m``, and so is its gradient, since ``m`` cancels out (``d/dx_i`` is exact,
-    not approximate), and the graph is smaller. This is the one place that picks
-    ``m``; a max node would go here.
+    ``m`` is one :func:`autograd.max` node, not a number picked in Python: the choice of
+    the maximum happens inside the op, so :func:`autograd.compile` can trace these
+    functions and a batched program picks each sample's own maximum. Each result below
+    is unchanged by ``m``, and so is its gradient: what flows into ``m`` is the sum of
+    what flows into the ``x_j - m``, which cancels to 0 up to rounding.
     """
-    m = max(_data(x) for x in xs)
+    m = autograd.max(xs)
     return m, [x - m for x in xs]
 
 
