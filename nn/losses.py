@@ -205,31 +205,43 @@ def binary_cross_entropy_with_logits(
 
 
 def cross_entropy(
-    logits: Sequence[Sequence[Scalar]], targets: Sequence[int], *, reduction: str = "mean"
+    logits: Sequence[Sequence[Scalar]],
+    targets: Sequence[int] | Sequence[Sequence[Scalar]],
+    *,
+    reduction: str = "mean",
 ) -> Value:
     """Multi-class cross-entropy of softmax(logits): ``(1/N) sum_i [logsumexp(z_i) - z_i[t_i]]``.
 
     That is ``-(1/N) sum_i log softmax(z_i)[t_i]``, computed with
-    :func:`nn.functional.log_softmax` as ``log(sum_j exp(z_ij - m_i)) - (z_i[t_i] - m_i)``
+    :func:`nn.functional.log_softmax` as ``(z_i[t_i] - m_i) - log(sum_j exp(z_ij - m_i))``
     with ``m_i = max(z_i)``, so it is finite for any finite logits and exact where
     it matters: equal logits give exactly ``log C``, even at 1e300. The gradient for
     row i is ``(1/N)(softmax(z_i) - onehot(t_i))``.
 
+    A target may also be a row of C class probabilities ``p_i`` (PyTorch's soft
+    targets): its term is ``-sum_j p_ij log softmax(z_i)_j``, one :func:`autograd.dot`
+    node. A one-hot row gives exactly the class index's term, without indexing by
+    data, so a function traced by :func:`autograd.compile` can take the targets as
+    arguments; a row of zeros adds nothing (a padded position).
+
     Args:
         logits: N rows of C raw scores each (C >= 1, the same for every row).
-        targets: N class indices, ints in ``[0, C)``.
+        targets: N class indices, ints in ``[0, C)``, or N rows of C numbers or Values.
         reduction: ``"mean"`` or ``"sum"``.
 
     Returns:
         The loss as a Value.
 
     Raises:
-        TypeError: if an argument, row, logit or class index has the wrong type.
+        TypeError: if an argument, row, logit, class index or target entry has the
+            wrong type.
         ValueError: if the lengths differ or are 0, rows differ in length, or a
             class index is out of range.
 
     Example:
         >>> round(cross_entropy([[2.0, 0.0, 0.0]], [0]).data, 6)  # log(e^2 + 2) - 2
+        0.239545
+        >>> round(cross_entropy([[2.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]]).data, 6)  # one-hot
         0.239545
     """
     where = "cross_entropy"
@@ -248,11 +260,17 @@ def cross_entropy(
                 f"{where}: every logits row must have {width} entries like row 0, "
                 f"row {i} has {len(row)}"
             )
-        t = checks.integer(
-            where, f"targets[{i}]", t, minimum=0, maximum=width - 1, why=f" for {width} classes"
-        )
         scores = [_scalar(where, f"logits[{i}][{j}]", z) for j, z in enumerate(row)]
-        picked.append(log_softmax(scores)[t])
+        if type(t) is int or isinstance(t, (str, bytes)) or not hasattr(t, "__len__"):
+            t = checks.integer(
+                where, f"targets[{i}]", t, minimum=0, maximum=width - 1, why=f" for {width} classes"
+            )
+            picked.append(log_softmax(scores)[t])
+            continue
+        what = f"a class index or a row of {width} numbers"
+        probs = checks.sequence(where, f"targets[{i}]", t, what=what, length=width)
+        weights = [_scalar(where, f"targets[{i}][{j}]", p) for j, p in enumerate(probs)]
+        picked.append(autograd.dot(weights, log_softmax(scores)))
     return _reduce(-autograd.sum(picked), n, reduction)
 
 
