@@ -410,11 +410,20 @@ class TestReviewRegressions:
             autograd.compile(f)(1.0)
 
     def test_library_code_that_branches_on_data_refuses_to_compile(self) -> None:
-        """nn.functional's max shift reads the numbers: compiling it raises, never freezes."""
+        """BCE with logits picks its softplus form by the logit's sign: compiling it raises."""
         import nn
 
+        loss = nn.losses.binary_cross_entropy_with_logits
         with pytest.raises(TraceError, match="float"):
-            autograd.compile(lambda a, b: nn.functional.logsumexp([a, b]))(800.0, 800.0)
+            autograd.compile(lambda x: loss([x], [1.0]))(800.0)
+
+    def test_logsumexp_shifts_by_a_max_node_and_compiles(self) -> None:
+        """nn.functional's max shift is an autograd.max node, so it compiles and stays exact."""
+        import nn
+
+        cf = autograd.compile(lambda a, b: nn.functional.logsumexp([a, b]))
+        assert cf(800.0, 800.0) == nn.functional.logsumexp([800.0, 800.0])
+        assert cf(-5.0, 1e300) == 1e300  # the other sample's maximum, not the traced one
 
     def test_constants_that_are_not_plain_floats_are_written_as_floats(self) -> None:
         """A closed-over Value whose data is a NumPy scalar becomes a plain float literal."""
