@@ -180,6 +180,9 @@ class Compiled:
             raise TypeError(f"compile() expects a callable, got {type(f).__name__}")
         self.f = f
         self.batch_argnums = _check_batch_argnums(batch_argnums)
+        # A set for the membership tests of every call: a tuple costs O(n) per argument,
+        # which a GPT's 460 batched and 4,240 shared arguments turn into ~20 ms a call.
+        self._batched = frozenset(self.batch_argnums)
         self.programs: dict[int, Program] = {}
         self._variants: dict[tuple[int, str], Program] = {}  # batched and checked programs
         self._latest: Program | None = None
@@ -308,7 +311,7 @@ class Compiled:
         n: int | None = None
         args: list[Any] = []
         for index, x in enumerate(xs):
-            if index not in self.batch_argnums:
+            if index not in self._batched:
                 number = as_number(x)
                 if number is None:
                     raise TypeError(number_type_message(f"{where} argument {index}", x))
@@ -326,7 +329,7 @@ class Compiled:
         assert n is not None  # batch_argnums is never empty here
         if n == 0:
             raise ValueError(f"{where} needs at least one sample, got empty batched arguments")
-        first = [float(a[0]) if i in self.batch_argnums else a for i, a in enumerate(args)]
+        first = [float(a[0]) if i in self._batched else a for i, a in enumerate(args)]
         try:  # the trace runs f on the first sample
             self._traced(first)
         except (ValueError, ZeroDivisionError) as error:
@@ -360,13 +363,15 @@ class Compiled:
                 value = float(np.sum(out)) if variant.per_sample_outputs[0] else n * float(out)
             grads = [
                 np.array(np.broadcast_to(g, (n,)), dtype=np.float64)
-                if i in self.batch_argnums
+                if i in self._batched
                 else float(g)
                 for i, g in enumerate(raw)
             ]
             # NaN where a sample's zero gradient met an infinite local derivative, which
             # per-sample code does not guard: the float program, sample by sample, does.
-            if value != value or any(np.isnan(g).any() for g in grads):
+            if value != value or any(
+                g != g if type(g) is float else np.isnan(g).any() for g in grads
+            ):
                 value, grads = self._summed_samples(n, args)
         if reduce == "mean":
             value /= n
@@ -381,11 +386,11 @@ class Compiled:
         program = self._checked(self.programs[len(args)], len(args))
         # Python floats, not NumPy scalars: the float program must run on floats.
         columns = [
-            a.tolist() if k in self.batch_argnums and not isinstance(a, list) else a
+            a.tolist() if k in self._batched and not isinstance(a, list) else a
             for k, a in enumerate(args)
         ]
         for i in range(n):
-            sample = [a[i] if k in self.batch_argnums else a for k, a in enumerate(columns)]
+            sample = [a[i] if k in self._batched else a for k, a in enumerate(columns)]
             try:
                 if seed is None:
                     yield program.forward(*sample)[0], None
