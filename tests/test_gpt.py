@@ -457,10 +457,12 @@ class TestTrainingModes:
 class TestScript:
     def test_main_trains_evaluates_and_samples(self, capsys: pytest.CaptureFixture[str]) -> None:
         """main prints the split, the step time, both held-out losses and the samples."""
-        assert main(["--steps", "3", "--samples", "2", "--quiet", "--seed", "1"]) == 0
+        argv = ["--steps", "3", "--batch-size", "2", "--mode", "dynamic", "--samples", "2"]
+        assert main([*argv, "--quiet", "--seed", "1"]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert lines[0] == "training on 4647 names, 516 held out; 4,240 parameters"
-        assert lines[1].startswith("3 steps in ") and lines[1].endswith(" ms per step")
+        assert lines[1].startswith("3 steps of 2 names (dynamic) in ")
+        assert lines[1].endswith(" ms per step")
         assert lines[3].startswith("held-out loss per token: GPT ")
         assert ", character bigram " in lines[3]
         assert len(lines) == 6

@@ -732,12 +732,16 @@ def evaluate(model: GPT, seqs: Sequence[Sequence[int]]) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Train a GPT on names with microgpt's settings, compare it with a bigram model, sample names.
+    """Train a GPT on names, compare it with a bigram model, sample names.
 
     The names are shuffled with ``--seed`` and split 90/10 into training and
-    held-out sets. Prints the time per training step, the held-out loss per
-    token next to a character-bigram model's counted on the training names,
-    and ``--samples`` new names.
+    held-out sets. The model is microgpt's; by default it trains batched, 64 names
+    per step for 100 steps (about 20 s on one core), which sees far more names per
+    second than one name per step. ``--mode compiled --batch-size 1 --steps 1000`` is
+    microgpt's own schedule, with the same numbers as ``--mode dynamic``, faster.
+    Prints the time per training step, the held-out loss per token next to a
+    character-bigram model's counted on the training names, and ``--samples`` new
+    names.
 
     Args:
         argv: the command-line arguments, a sequence of str (None reads ``sys.argv``).
@@ -750,7 +754,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             to report: it prints the usage and exits with status 2.
 
     Example:
-        >>> main(["--steps", "2", "--samples", "0", "--quiet"])  # doctest: +ELLIPSIS
+        >>> quick = ["--steps", "2", "--batch-size", "1", "--mode", "dynamic"]
+        >>> main([*quick, "--samples", "0", "--quiet"])  # doctest: +ELLIPSIS
         training on 4647 names, 516 held out; 4,... parameters
         ...
         0
@@ -758,7 +763,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m nn.models.gpt", description="Train a tiny GPT on names and sample some."
     )
-    parser.add_argument("--steps", type=int, default=1000, help="training steps (default 1000)")
+    parser.add_argument("--steps", type=int, default=100, help="training steps (default 100)")
+    parser.add_argument(
+        "--batch-size", type=int, default=64, help="names per step (default 64; microgpt: 1)"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="batched",
+        help="how gradients are computed, all with the same numbers (default batched)",
+    )
     parser.add_argument("--seed", type=int, default=42, help="seed of everything (default 42)")
     parser.add_argument("--samples", type=int, default=20, help="names to sample (default 20)")
     parser.add_argument(
@@ -786,9 +800,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     start = time.perf_counter()
-    losses = train(model, train_seqs, args.steps, progress=not args.quiet)
+    losses = train(
+        model,
+        train_seqs,
+        args.steps,
+        batch_size=args.batch_size,
+        mode=args.mode,
+        progress=not args.quiet,
+    )
     seconds = time.perf_counter() - start
-    print(f"{args.steps} steps in {seconds:.1f} s, {1000 * seconds / args.steps:.1f} ms per step")
+    print(
+        f"{args.steps} steps of {args.batch_size} names ({args.mode}) in {seconds:.1f} s, "
+        f"{1000 * seconds / args.steps:.1f} ms per step"
+    )
     print(f"last training loss {losses[-1]:.4f}")
     print(f"held-out loss per token: GPT {evaluate(model, test_seqs):.4f}, ", end="")
     print(f"character bigram {bigram_loss(train_seqs, test_seqs, tokenizer.vocab_size):.4f}")
