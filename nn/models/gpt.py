@@ -557,7 +557,7 @@ def _one_hot_columns(batch: Sequence[Sequence[int]], vocab: int, n_rows: int) ->
 class _Step:
     """One training step's loss and gradient, the mean over a batch of names, in one mode.
 
-    ``"dynamic"`` builds each name's graph and calls ``backward()``. The other two
+    ``"dynamic"`` builds each name's graph and calls ``backward()`` on it. The other two
     compile :func:`_padded_loss` once, padded to the longest sequence: ``"compiled"``
     runs its float program once per name, ``"batched"`` runs it once for the whole
     batch on NumPy arrays (``batch_argnums`` are the one-hot rows and ``L``).
@@ -575,10 +575,14 @@ class _Step:
     def __call__(self, batch: list[list[int]]) -> float:
         """Set every parameter's ``grad`` to the batch's mean gradient; return the mean loss."""
         if self.mode == "dynamic":
-            losses = [cross_entropy(self.model(seq[:-1]), seq[1:]) for seq in batch]
-            loss = losses[0] if len(losses) == 1 else autograd.sum(losses) / len(losses)
-            loss.backward()
-            return loss.data
+            # One name's graph at a time, seeded with its share 1/k of the mean: one graph
+            # of k names would hold k times the nodes, which the cyclic GC rescans.
+            total = 0.0
+            for seq in batch:
+                loss = cross_entropy(self.model(seq[:-1]), seq[1:])
+                loss.backward(1.0 / len(batch))
+                total += loss.data
+            return total / len(batch)
         data = [p.data for p in self.params]
         columns = _one_hot_columns(batch, self.model.vocab_size, self.n_rows)
         if self.mode == "batched":
