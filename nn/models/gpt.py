@@ -523,14 +523,14 @@ def _parameters_as(model: Module, values: Sequence[Value]) -> Iterator[None]:
 def _padded_loss(model: GPT) -> Callable[..., Value]:
     """One name's mean loss per token as a function of numbers only, for :func:`autograd.compile`.
 
-    Its arguments are the model's parameters (as ``parameters()`` orders them),
-    then ``R`` one-hot rows of ``vocab_size`` numbers, then ``L``: the name's
-    tokens ``[bos, *chars, bos]`` padded with rows of zeros to ``R`` rows, and its
-    number of predictions ``L = len(tokens) - 1``. Row ``t`` is the input at position
-    ``t`` and the target of position ``t - 1``; a zero row as a target adds nothing
-    (see :func:`~nn.losses.cross_entropy`), and causal attention keeps the padded
-    positions out of the real ones, so the result is the sum over the ``L`` real
-    positions divided by ``L``: the dynamic loss, with no Python branch on the data.
+    Its arguments are the model's parameters (as ``parameters()`` orders them); then
+    the name's tokens ``[bos, *chars, bos]`` as one-hot rows of ``vocab_size`` numbers,
+    padded with rows of zeros to ``R`` rows; then ``L = len(tokens) - 1``, the number
+    of predictions. Row ``t`` is the input at position ``t`` and the target of position
+    ``t - 1``. A zero row as a target adds nothing (see :func:`~nn.losses.cross_entropy`),
+    and causal attention keeps the padded positions out of the real ones, so the result
+    is the sum over the ``L`` real positions divided by ``L``: the dynamic loss, with no
+    Python branch on the data.
     """
     n_params, vocab = len(model.parameters()), model.vocab_size
 
@@ -573,7 +573,7 @@ class _Step:
         self.program = autograd.compile(_padded_loss(model), batch_argnums=batched)
 
     def __call__(self, batch: list[list[int]]) -> float:
-        """Set every parameter's ``grad`` to the batch's mean gradient; return the mean loss."""
+        """Add the batch's mean gradient into every parameter's ``grad``; return the mean loss."""
         if self.mode == "dynamic":
             # One name's graph at a time, seeded with its share 1/k of the mean: one graph
             # of k names would hold k times the nodes, which the cyclic GC rescans.
