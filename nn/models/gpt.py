@@ -814,7 +814,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     seconds = time.perf_counter() - start
     print(
-        f"{args.steps} steps of {args.batch_size} names ({args.mode}) in {seconds:.1f} s, "
+        f"{args.steps} steps of {args.batch_size} name{'s' * (args.batch_size != 1)} "
+        f"({args.mode}) in {seconds:.1f} s, "
         f"{1000 * seconds / args.steps:.1f} ms per step"
     )
     print(f"last training loss {losses[-1]:.4f}")
