@@ -527,6 +527,29 @@ class TestBatched:
         assert list(dx) == [1.0, 1.0]  # relu is off in both samples; sqrt's inf never enters
         assert dw == 0.0
 
+    def test_a_nan_only_in_a_shared_gradient_falls_back_to_the_samples(self) -> None:
+        """A NaN that reaches only a shared argument's float gradient still reruns per sample.
+
+        w wins both maximums, so only w's gradient meets 0 * sqrt'(0) on the array path.
+        """
+        cf = autograd.compile(
+            lambda x, w: (autograd.maximum(x, w).sqrt() * -1.0).relu() + w, batch_argnums=0
+        )
+        value, (dx, dw) = cf.value_and_grad([-1.0, -2.0], 0.0)
+        assert (value, list(dx), dw) == (0.0, [0.0, 0.0], 2.0)
+
+    def test_many_shared_and_batched_arguments_interleaved(self) -> None:
+        """Shared and batched arguments may alternate; each gets its own kind of gradient."""
+        n = 40
+        batched = tuple(range(1, n, 2))
+        cf = autograd.compile(lambda *xs: autograd.dot(xs[0::2], xs[1::2]), batch_argnums=batched)
+        args = [float(k) if k % 2 == 0 else [1.0, 2.0] for k in range(n)]
+        value, grads = cf.value_and_grad(*args)
+        assert value == 3.0 * sum(range(0, n, 2))
+        assert [g if type(g) is float else list(g) for g in grads] == [
+            3.0 if k % 2 == 0 else [float(k - 1)] * 2 for k in range(n)
+        ]
+
     def test_outputs_and_mean(self) -> None:
         """cf(*args) gives the N outputs; reduce='mean' divides value and gradients by N."""
         cf = autograd.compile(lambda w, x: w * x * x, batch_argnums=1)
