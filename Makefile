@@ -2,11 +2,12 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help demo test notebook lint check-wheel docs-image bench clean
+.PHONY: help demo gpt test notebook lint check-wheel docs-image bench clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make demo   - create .venv, install chainrule, train an MLP on two moons (writes out/)"
+	@echo "make gpt    - train a tiny GPT on names (batched, with NumPy) and sample 20 names"
 	@echo "make test   - create .venv with dev extras, install Graphviz if missing, run all tests"
 	@echo "make notebook - create .venv with dev and notebooks extras, open JupyterLab on notebooks/"
 	@echo "make lint   - ruff (lint + format check), mypy --strict, engine size check"
@@ -25,6 +26,10 @@ $(VENV)/.stamp-%: pyproject.toml scripts/bootstrap.sh
 demo: $(VENV)/.stamp-demo
 	@bash scripts/bootstrap.sh dot
 	$(PY) -m nn.demo
+
+# GPT_ARGS="--mode compiled --batch-size 1 --steps 1000" runs microgpt's own schedule.
+gpt: $(VENV)/.stamp-numpy
+	$(PY) -m nn.models.gpt $(GPT_ARGS)
 
 test: $(VENV)/.stamp-dev
 	@bash scripts/bootstrap.sh dot

@@ -187,6 +187,7 @@ class Compiled:
         self.f = checks.function("compile", "f", f)
         checks.flag("compile", "has_aux", has_aux)
         self.batch_argnums = _check_batch_argnums(batch_argnums)
+        self._batched = frozenset(self.batch_argnums)  # for the membership tests of each call
         self.has_aux = has_aux
         self.programs: dict[int, Program] = {}
         self._aux_single: dict[int, bool] = {}  # per program: the aux is one Value, not a list
@@ -312,7 +313,7 @@ class Compiled:
         n: int | None = None
         args: list[Any] = []
         for index, x in enumerate(xs):
-            if index not in self.batch_argnums:
+            if index not in self._batched:
                 args.append(to_number(where, f"argument {index}", x))
                 continue
             column = _column(where, index, x, np)
@@ -327,7 +328,7 @@ class Compiled:
         assert n is not None  # batch_argnums is never empty here
         if n == 0:
             raise ValueError(f"{where}: needs at least one sample, got empty batched arguments")
-        first = [float(a[0]) if i in self.batch_argnums else a for i, a in enumerate(args)]
+        first = [float(a[0]) if i in self._batched else a for i, a in enumerate(args)]
         try:  # the trace runs f on the first sample
             self._traced(first)
         except (ValueError, ZeroDivisionError) as error:
@@ -391,9 +392,11 @@ def run_batch(
         without seeds).
     """
     np = _numpy()
+    # A set: membership is tested for every argument, and a GPT's program has thousands.
+    positions = frozenset(batched)
     if np is None or mode.current().anomaly:
-        return _per_sample(program, args, n, batched, seeds)
-    variant = program.batched_on(batched)
+        return _per_sample(program, args, n, positions, seeds)
+    variant = program.batched_on(sorted(positions))
     per_sample = variant.per_sample_outputs
     with np.errstate(all="ignore"):  # no RuntimeWarning: overflow gives inf, as in floats
         if seeds is None:
@@ -407,19 +410,23 @@ def run_batch(
             ]
             raw_outs, raw_grads = variant.backward(*args, *seeded)
             grads = [
-                np.array(np.broadcast_to(g, (n,)), dtype=np.float64) if i in batched else float(g)
+                np.array(np.broadcast_to(g, (n,)), dtype=np.float64) if i in positions else float(g)
                 for i, g in enumerate(raw_grads)
             ]
             # NaN where a sample's zero gradient met an infinite local derivative, which
             # per-sample code does not guard: the float program, sample by sample, does.
             if any(g != g if type(g) is float else np.isnan(g).any() for g in grads):
-                return _per_sample(program, args, n, batched, seeds)
+                return _per_sample(program, args, n, positions, seeds)
     outs = [np.array(np.broadcast_to(out, (n,)), dtype=np.float64) for out in raw_outs]
     return outs, grads
 
 
 def _per_sample(
-    program: Program, args: list[Any], n: int, batched: Sequence[int], seeds: Sequence[float] | None
+    program: Program,
+    args: list[Any],
+    n: int,
+    batched: frozenset[int],
+    seeds: Sequence[float] | None,
 ) -> tuple[list[Any], list[Any] | None]:
     """``run_batch`` on floats: the program once per sample, summing the gradients."""
     np = _numpy()

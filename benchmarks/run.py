@@ -635,9 +635,12 @@ def main(argv: list[str] | None = None) -> int:
     rows += bench_memory(args.quick, notes)
     rows += bench_split(repeats, args.quick)
     rows += bench_compiled(repeats)
+    import bench_gpt_train  # the tiny GPT trained dynamic, compiled and batched vs minimal
+
+    rows += bench_gpt_train.run(repeats, args.quick)
     rows += bench_mlp(repeats, args.quick, notes)
     rows += bench_batched(repeats, args.quick, notes)  # last: it imports PyTorch when present
-    checks = targets(rows)
+    checks = targets(rows) + bench_gpt_train.targets(rows)
     info = machine()
     print_table(rows, notes, checks)
     args.out.mkdir(parents=True, exist_ok=True)

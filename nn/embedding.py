@@ -7,9 +7,12 @@ and their product may not exceed ``autograd.checks.MAX_SIZE``.
 
 from __future__ import annotations
 
-from autograd import Value, checks
+from collections.abc import Sequence
+
+from autograd import Scalar, Value, checks, dot
 
 from .layers import Seed, _rng
+from .linear import _refuse_entries, _vector
 from .module import Module
 
 __all__ = ["Embedding"]
@@ -20,7 +23,10 @@ class Embedding(Module):
 
     ``weight`` is ``num_embeddings`` rows of ``embedding_dim`` Values. Looking a
     row up builds no node: the row's Values are the parameters themselves, so
-    ``d row_i[j] / d weight[i][j] = 1`` and the other rows get no gradient.
+    ``d row_i[j] / d weight[i][j] = 1`` and the other rows get no gradient. A
+    one-hot row of weights in place of the index picks the same row with
+    ``dot`` nodes instead, which a traced function can take as arguments (see
+    :meth:`forward`).
 
     Initialisation: ``N(0, std^2)`` for every entry, with ``std = 1`` by default
     as in PyTorch.
@@ -61,29 +67,51 @@ class Embedding(Module):
             for _ in range(self.num_embeddings)
         ]
 
-    def forward(self, index: int) -> list[Value]:
-        """Row ``index`` of the table.
+    def forward(self, index: int | Sequence[Scalar]) -> list[Value]:
+        """Row ``index`` of the table, or the rows weighted by a one-hot vector.
+
+        An int index returns the row's own parameter Values. A sequence of
+        ``num_embeddings`` weights ``h`` (a one-hot row, as Values or numbers)
+        returns ``sum_i h_i weight[i]``, one :func:`autograd.dot` node per column:
+        for a one-hot ``h`` that is exactly row ``i``, and ``d/d weight[i][j] = h_i``.
+        It picks the row without indexing by data, so a traced function
+        (:func:`autograd.compile`) can take the token as arguments: ``one_hot @ W``
+        in PyTorch.
 
         Args:
-            index: an int in ``[0, num_embeddings)``.
+            index: an int in ``[0, num_embeddings)``, or ``num_embeddings`` weights.
 
         Returns:
-            A new list holding the row's ``embedding_dim`` parameter Values.
+            A new list of ``embedding_dim`` Values.
 
         Raises:
-            TypeError: if ``index`` is not an int.
-            ValueError: if it is out of range.
+            TypeError: if ``index`` is neither an int nor a sequence, or a weight is
+                not a Value or a real number.
+            ValueError: if the int is out of range or the sequence has the wrong length.
 
         Example:
-            >>> len(Embedding(5, 4, seed=0)(3))
+            >>> table = Embedding(5, 4, seed=0)
+            >>> len(table(3))
             4
+            >>> one_hot = [0.0, 0.0, 0.0, 1.0, 0.0]
+            >>> [v.data for v in table(one_hot)] == [v.data for v in table(3)]
+            True
         """
         n = self.num_embeddings
-        if type(index) is not int or not 0 <= index < n:  # the checks, off the hot path
+        if type(index) is int and 0 <= index < n:  # the common case, quickly
+            return list(self.weight[index])
+        where = "Embedding"
+        if isinstance(index, (str, bytes)) or not hasattr(index, "__len__"):
             index = checks.integer(
-                "Embedding", "index", index, minimum=0, maximum=n - 1, why=f" for {n} rows"
+                where, "index", index, minimum=0, maximum=n - 1, why=f" for {n} rows"
             )
-        return list(self.weight[index])
+            return list(self.weight[index])
+        weights = _vector(where, "index", index, n)
+        try:
+            return [dot(weights, column) for column in zip(*self.weight)]
+        except (TypeError, OverflowError):
+            _refuse_entries(where, "index", weights)
+            raise
 
     def extra_repr(self) -> str:
         """The table's size, for ``repr``."""

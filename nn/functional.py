@@ -25,10 +25,11 @@ def _shifted(xs: list[Scalar]) -> tuple[Scalar, list[Scalar]]:
     so a sum of their ``exp`` is at least 1 and its ``log`` never sees 0. Equal inputs
     give exact zeros, however large they are.
 
-    ``m`` is one :func:`autograd.max` node, not a number read off the data: each
-    result below is unchanged by ``m`` and so is its gradient (the paths through
-    ``m`` cancel), and a node lets ``autograd.compile`` trace these functions,
-    where Python cannot look at the data to pick the largest input.
+    ``m`` is one :func:`autograd.max` node, not a number picked in Python: the choice of
+    the maximum happens inside the op, so :func:`autograd.compile` can trace these
+    functions and a batched program picks each sample's own maximum. Each result below
+    is unchanged by ``m``, and so is its gradient: what flows into ``m`` is the sum of
+    what flows into the ``x_j - m``, which cancels to 0 up to rounding.
     """
     m = autograd.max(xs)
     return m, [x - m for x in xs]

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, NamedTuple
 import autograd
 from autograd import Scalar, Value, checks
 
-from .functional import _log_sum_exp, _shifted, log_softmax
+from .functional import log_softmax
 from .module import Module
 
 __all__ = [
@@ -225,30 +225,35 @@ def cross_entropy(
     """Multi-class cross-entropy of softmax(logits): ``(1/N) sum_i [logsumexp(z_i) - z_i[t_i]]``.
 
     That is ``-(1/N) sum_i log softmax(z_i)[t_i]``, computed with
-    :func:`nn.functional.log_softmax` as ``log(sum_j exp(z_ij - m_i)) - (z_i[t_i] - m_i)``
+    :func:`nn.functional.log_softmax` as ``(z_i[t_i] - m_i) - log(sum_j exp(z_ij - m_i))``
     with ``m_i = max(z_i)``, so it is finite for any finite logits and exact where
     it matters: equal logits give exactly ``log C``, even at 1e300. The gradient for
     row i is ``(1/N)(softmax(z_i) - onehot(t_i))``.
 
-    A target may also be a row of C numbers, such as a one-hot row; the term is then
-    ``-sum_j t_ij log softmax(z_i)_j``, which for a one-hot row equals the class
-    index's term exactly.
+    A target may also be a row of C class probabilities ``p_i`` (PyTorch's soft
+    targets): its term is ``-sum_j p_ij log softmax(z_i)_j``, one :func:`autograd.dot`
+    node. A one-hot row gives exactly the class index's term, without indexing by
+    data, so a function traced by :func:`autograd.compile` can take the targets as
+    arguments; a row of zeros adds nothing (a padded position).
 
     Args:
         logits: N rows of C raw scores each (C >= 1, the same for every row).
-        targets: N class indices, ints in ``[0, C)``, or N rows of C numbers.
+        targets: N class indices, ints in ``[0, C)``, or N rows of C numbers or Values.
         reduction: ``"mean"`` or ``"sum"``.
 
     Returns:
         The loss as a Value.
 
     Raises:
-        TypeError: if an argument, row, logit or class index has the wrong type.
+        TypeError: if an argument, row, logit, class index or target entry has the
+            wrong type.
         ValueError: if the lengths differ or are 0, rows differ in length, or a
             class index is out of range.
 
     Example:
         >>> round(cross_entropy([[2.0, 0.0, 0.0]], [0]).data, 6)  # log(e^2 + 2) - 2
+        0.239545
+        >>> round(cross_entropy([[2.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]]).data, 6)  # one-hot
         0.239545
     """
     where = "cross_entropy"
@@ -268,15 +273,16 @@ def cross_entropy(
                 f"row {i} has {len(row)}"
             )
         scores = [_scalar(where, f"logits[{i}][{j}]", z) for j, z in enumerate(row)]
-        if isinstance(t, Sequence) and not isinstance(t, (str, bytes)):
-            _pair(where, f"logits[{i}]", row, t, f"targets[{i}]")
-            weights = [_scalar(where, f"targets[{i}][{j}]", w) for j, w in enumerate(t)]
-            picked.append(_class_term(scores, weights))
+        if type(t) is int or isinstance(t, (str, bytes)) or not hasattr(t, "__len__"):
+            t = checks.integer(
+                where, f"targets[{i}]", t, minimum=0, maximum=width - 1, why=f" for {width} classes"
+            )
+            picked.append(log_softmax(scores)[t])
             continue
-        t = checks.integer(
-            where, f"targets[{i}]", t, minimum=0, maximum=width - 1, why=f" for {width} classes"
-        )
-        picked.append(log_softmax(scores)[t])
+        what = f"a class index or a row of {width} numbers"
+        probs = checks.sequence(where, f"targets[{i}]", t, what=what, length=width)
+        weights = [_scalar(where, f"targets[{i}][{j}]", p) for j, p in enumerate(probs)]
+        picked.append(autograd.dot(weights, log_softmax(scores)))
     return _reduce(-autograd.sum(picked), n, reduction)
 
 
@@ -345,14 +351,9 @@ def _logits_term(x: Any, target: Sequence[Scalar]) -> Scalar:
 
 
 def _class_term(scores: list[Scalar], weights: Sequence[Scalar]) -> Scalar:
-    """``sum_j w_j log softmax(z)_j`` = ``sum_j w_j (z_j - m) - log sum_j exp(z_j - m)``.
-
-    For a one-hot ``w`` the dot picks ``z_t - m`` exactly (the other products are 0),
-    so this equals the class index's term of :func:`cross_entropy` to the last bit.
-    It assumes the weights sum to 1.
-    """
-    _, shifted = _shifted(scores)
-    return autograd.dot(weights, shifted) - _log_sum_exp(shifted)
+    """``sum_j w_j log softmax(z)_j``: for a one-hot ``w``, the class's log-probability exactly."""
+    term: Scalar = autograd.dot(weights, log_softmax(scores))
+    return term
 
 
 def _hinge_term(s: Any, target: Sequence[Scalar]) -> Scalar:

@@ -115,6 +115,18 @@ def _saved_model(directory: Path) -> dict[str, Any]:
     return {"path": path}
 
 
+#: python -m nn.models.gpt at its quickest: one step on one name, one sample.
+_QUICK_MAIN = [
+    "--steps",
+    "1",
+    "--batch-size",
+    "1",
+    "--mode",
+    "dynamic",
+    "--samples",
+    "1",
+    "--quiet",
+]
 _SEED = {"seed": ("huge int",)}  # random.Random takes any int >= 0
 _POINTS = {"X": [[float(i), 0.0] for i in range(6)], "y": [0, 1, 0, 1, 0, 1]}
 
@@ -454,7 +466,7 @@ TARGETS: list[Target] = [
         "nn.models.gpt.main",
         "main",
         nn.models.gpt.main,
-        lambda _: {"argv": ["--steps", "1", "--samples", "1", "--quiet"]},
+        lambda _: {"argv": _QUICK_MAIN},
     ),
     # nn.data's text
     Target("nn.data.names", "names", nn.data.names, lambda _: {}),

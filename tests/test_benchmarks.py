@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import autograd
+import nn
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -38,6 +39,7 @@ class TestRunner:
         assert {"chainrule", "floats", "minimal"} <= variants
         workloads = {row["workload"] for row in result["rows"]}
         assert any(name.startswith("tiny gpt") for name in workloads)
+        assert any(name.startswith("gpt step") for name in workloads)
         assert {f"per op {op}" for op in ("a*b", "a+b", "exp", "log", "a**2", "relu")} <= workloads
         for target in result["targets"]:
             assert target["met"] in (True, False, None)
@@ -188,3 +190,41 @@ class TestPerOp:
                 assert len(out) == 3
                 numbers[name] = [float(getattr(v, "data", v)) for v in out]
             assert numbers["chainrule"] == numbers["minimal"] == numbers["floats"], op
+
+
+class TestGPTTraining:
+    def test_minimal_side_runs_pytorch_s_adam(self, runner) -> None:  # type: ignore[no-untyped-def]
+        """microgpt's Adam loop on the minimal side updates every weight as nn.optim.Adam does."""
+        import bench_gpt_train
+        import minimal_value
+        import tiny_gpt
+
+        ours = tiny_gpt.init_params(autograd.Value)
+        leaves = tiny_gpt.parameters(ours)
+        optimizer = nn.optim.Adam(leaves, lr=bench_gpt_train.LR, betas=bench_gpt_train.BETAS)
+        minimal = tiny_gpt.init_params(minimal_value.Value)
+        steps = bench_gpt_train.minimal_steps(["ava", "bo"], minimal)
+        theirs = tiny_gpt.parameters(minimal)
+        for _ in range(2):
+            expected = []
+            for name in ("ava", "bo"):
+                optimizer.zero_grad()
+                loss = tiny_gpt.loss(ours, tiny_gpt.tokenize(name))
+                loss.backward()
+                optimizer.step()
+                expected.append(loss.data)
+            assert steps() == pytest.approx(sum(expected) / 2, rel=1e-12)
+        assert [p.data for p in theirs] == pytest.approx([p.data for p in leaves], rel=1e-12)
+
+    def test_chainrule_modes_compute_the_same_steps(self, runner) -> None:  # type: ignore[no-untyped-def]
+        """The dynamic, compiled and batched steps give the same losses, two names per step."""
+        import bench_gpt_train
+
+        names = bench_gpt_train.names_sample(4, longest=3)
+        losses = {
+            mode: [step(), step()]
+            for mode in ("dynamic", "compiled", "batched")
+            for step in [bench_gpt_train.chainrule_steps(mode, names, 2)]
+        }
+        assert losses["compiled"] == pytest.approx(losses["dynamic"], rel=1e-12)
+        assert losses["batched"] == pytest.approx(losses["dynamic"], rel=1e-12)

@@ -424,6 +424,14 @@ class TestReviewRegressions:
         assert cf(800.0, 800.0) == 800.0 + math.log(2.0)
         assert cf.grad(800.0, 800.0) == (0.5, 0.5)
 
+    def test_logsumexp_shifts_by_a_max_node_and_compiles(self) -> None:
+        """nn.functional's max shift is an autograd.max node, so it compiles and stays exact."""
+        import nn
+
+        cf = autograd.compile(lambda a, b: nn.functional.logsumexp([a, b]))
+        assert cf(800.0, 800.0) == nn.functional.logsumexp([800.0, 800.0])
+        assert cf(-5.0, 1e300) == 1e300  # the other sample's maximum, not the traced one
+
     def test_constants_that_are_not_plain_floats_are_written_as_floats(self) -> None:
         """A closed-over Value whose data is a NumPy scalar becomes a plain float literal."""
         np = pytest.importorskip("numpy")
@@ -550,6 +558,29 @@ class TestBatched:
         assert value == 4.0
         assert list(dx) == [1.0, 1.0]  # relu is off in both samples; sqrt's inf never enters
         assert dw == 0.0
+
+    def test_a_nan_only_in_a_shared_gradient_falls_back_to_the_samples(self) -> None:
+        """A NaN that reaches only a shared argument's float gradient still reruns per sample.
+
+        w wins both maximums, so only w's gradient meets 0 * sqrt'(0) on the array path.
+        """
+        cf = autograd.compile(
+            lambda x, w: (autograd.maximum(x, w).sqrt() * -1.0).relu() + w, batch_argnums=0
+        )
+        value, (dx, dw) = cf.value_and_grad([-1.0, -2.0], 0.0)
+        assert (value, list(dx), dw) == (0.0, [0.0, 0.0], 2.0)
+
+    def test_many_shared_and_batched_arguments_interleaved(self) -> None:
+        """Shared and batched arguments may alternate; each gets its own kind of gradient."""
+        n = 40
+        batched = tuple(range(1, n, 2))
+        cf = autograd.compile(lambda *xs: autograd.dot(xs[0::2], xs[1::2]), batch_argnums=batched)
+        args = [float(k) if k % 2 == 0 else [1.0, 2.0] for k in range(n)]
+        value, grads = cf.value_and_grad(*args)
+        assert value == 3.0 * sum(range(0, n, 2))
+        assert [g if type(g) is float else list(g) for g in grads] == [
+            3.0 if k % 2 == 0 else [float(k - 1)] * 2 for k in range(n)
+        ]
 
     def test_outputs_and_mean(self) -> None:
         """cf(*args) gives the N outputs; reduce='mean' divides value and gradients by N."""

@@ -69,3 +69,40 @@ class TestEmbedding:
         """Bad constructor arguments raise an error naming Embedding and the argument."""
         with pytest.raises(error, match=f"Embedding: {word}"):
             Embedding(**kwargs)  # type: ignore[arg-type]
+
+
+class TestOneHotRows:
+    def test_one_hot_row_gives_the_row(self) -> None:
+        """A one-hot row for index i gives row i's numbers, one dot node per column."""
+        table = Embedding(4, 3, seed=0)
+        out = table([0.0, 0.0, 1.0, 0.0])
+        assert [v.data for v in out] == [p.data for p in table.weight[2]]
+        assert [v.op for v in out] == ["dot"] * 3
+
+    def test_gradient_is_the_row_weight(self) -> None:
+        """With weights h, d out_j / d weight[i][j] = h_i, and d out_j / d h_i = weight[i][j]."""
+        table = Embedding(3, 2, seed=0)
+        h = [autograd.Value(0.5), autograd.Value(0.0), autograd.Value(2.0)]
+        autograd.sum(table(h)).backward()
+        assert [[p.grad for p in row] for row in table.weight] == [[0.5, 0.5], [0, 0], [2, 2]]
+        assert [x.grad for x in h] == [sum(p.data for p in row) for row in table.weight]
+
+    def test_traces_with_the_token_as_arguments(self) -> None:
+        """autograd.compile traces a lookup by a row of arguments, and picks a new row per call."""
+        table = Embedding(3, 2, seed=0)
+        cf = autograd.compile(lambda a, b, c: table([a, b, c])[1])
+        assert cf(1.0, 0.0, 0.0) == table.weight[0][1].data
+        assert cf(0.0, 0.0, 1.0) == table.weight[2][1].data
+
+    @pytest.mark.parametrize(
+        ("row", "error", "match"),
+        [
+            ([1.0, 0.0], ValueError, "index must have 3 items, got 2"),
+            ([1.0, "a", 0.0], TypeError, r"index\[1\]"),
+            ("abc", TypeError, "index"),
+        ],
+    )
+    def test_bad_rows(self, row: object, error: type[Exception], match: str) -> None:
+        """A row of the wrong length or with a non-number is refused, naming index."""
+        with pytest.raises(error, match=f"Embedding: {match}"):
+            Embedding(3, 2, seed=0)(row)  # type: ignore[arg-type]

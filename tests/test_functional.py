@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 from autograd import Value, gradcheck
 from nn import functional as F
 
@@ -104,7 +106,7 @@ class TestLargeLogits:
         assert [o.data for o in out] == [-math.log(3)] * 3  # type: ignore[union-attr]
 
     def test_log_softmax_gradient_is_exact(self) -> None:
-        """d log_softmax(x)_0 / dx is onehot - softmax, exactly, though m is a constant."""
+        """d log_softmax(x)_0 / dx is onehot - softmax, exactly: what flows through m cancels."""
         xs = [Value(1e300), Value(1e300)]
         F.log_softmax(xs)[0].backward()  # type: ignore[union-attr]
         assert [x.grad for x in xs] == [0.5, -0.5]
@@ -113,6 +115,39 @@ class TestLargeLogits:
         """logsumexp([L, L]) is L + log 2 up to rounding, with no overflow."""
         assert F.logsumexp([1e300, 1e300]) == 1e300
         assert F.logsumexp([1000.0, 1000.0]) == pytest.approx(1000.0 + math.log(2), rel=REL_TOL)
+
+
+class TestTraced:
+    @pytest.mark.parametrize("f", [F.softmax, F.log_softmax])
+    def test_the_maximum_is_a_node(self, f: Any) -> None:
+        """The shift m is one autograd.max node over the inputs, not a number picked in Python."""
+        xs = [Value(1.0), Value(3.0), Value(2.0)]
+        shifted = f(xs)[0].parents[0]  # exp(x_0 - m) or (x_0 - m) - log(...)
+        while shifted.op != "sub":
+            shifted = shifted.parents[0]
+        m = shifted.parents[1]
+        assert (m.op, m.parents, m.data) == ("max", tuple(xs), 3.0)
+
+    def test_compiles_and_batches(self) -> None:
+        """log_softmax traces without a Python branch, and a batch picks each sample's maximum."""
+        cf = autograd.compile(lambda a, b, c: F.log_softmax([a, b, c])[1], batch_argnums=(0, 1))
+        a, b = [0.0, 5.0, 1e300], [1.0, -2.0, 1e300]
+        got = cf(a, b, 0.5)
+        for i in range(3):
+            assert got[i] == F.log_softmax([a[i], b[i], 0.5])[1]
+        _, (ga, gb, _) = cf.value_and_grad(a, b, 0.5)
+        xs = [Value(a[1]), Value(b[1]), Value(0.5)]
+        F.log_softmax(xs)[1].backward()  # type: ignore[union-attr]
+        assert [ga[1], gb[1]] == pytest.approx([xs[0].grad, xs[1].grad], rel=REL_TOL)
+
+    def test_gradient_equals_the_constant_shift(self) -> None:
+        """The gradient with m a node equals onehot - softmax, the gradient with m a constant."""
+        zs = [0.3, -1.2, 2.5, 2.5]
+        xs = [Value(z) for z in zs]
+        F.log_softmax(xs)[0].backward()  # type: ignore[union-attr]
+        total = sum(math.exp(z) for z in zs)
+        expected = [(1.0 if i == 0 else 0.0) - math.exp(z) / total for i, z in enumerate(zs)]
+        assert [x.grad for x in xs] == pytest.approx(expected, rel=REL_TOL, abs=1e-15)
 
 
 class TestElementTypes:

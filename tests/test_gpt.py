@@ -16,7 +16,7 @@ from nn import KVCache
 from nn.data import CharTokenizer, names
 from nn.losses import cross_entropy
 from nn.models import GPT
-from nn.models.gpt import Block, evaluate, main, sequences, train
+from nn.models.gpt import MODES, Block, evaluate, main, sequences, train
 
 FIXTURE = Path(__file__).with_name("gpt_torch_reference.json")
 #: How closely our float64 numbers must match PyTorch's float64 ones.
@@ -25,6 +25,8 @@ TORCH_RTOL = 1e-9
 FD_STEP = 1e-6
 FD_RTOL = 1e-5
 FD_ATOL = 1e-8
+#: How closely the training modes' losses and weights agree after 20 steps.
+MODES_RTOL = 1e-9
 
 
 def _tiny(n_layer: int = 1, seed: int = 0) -> GPT:
@@ -241,6 +243,8 @@ class TestErrors:
             ([True], TypeError, r"tokens\[0\] must be an int"),
             ("ab", TypeError, "tokens must be a sequence"),
             ([0] * 7, ValueError, "7 tokens are more than block_size = 6"),
+            ([[1.0, 0.0]], ValueError, r"tokens\[0\] must be a token id or a row of vocab_size"),
+            ([0, "ab"], TypeError, r"tokens\[1\] must be an int"),
         ],
     )
     def test_bad_tokens(self, tokens: object, error: type[Exception], match: str) -> None:
@@ -300,6 +304,28 @@ class TestErrors:
         """The constructor names GPT and the argument that is wrong."""
         with pytest.raises(error, match=f"GPT: .*{match}"):
             GPT(**kwargs)  # type: ignore[arg-type]
+
+
+class TestOneHotTokens:
+    def test_rows_give_the_ids_numbers(self) -> None:
+        """One-hot rows give the logits and gradients of the ids they stand for, bit for bit."""
+        seq = [4, 0, 1, 4]
+        a, b = _tiny(seed=2), _tiny(seed=2)
+        rows = [[float(i == t) for i in range(5)] for t in seq[:-1]]
+        by_id = cross_entropy(a(seq[:-1]), seq[1:])
+        by_row = cross_entropy(b(rows), seq[1:])
+        assert by_id.data == by_row.data
+        by_id.backward()
+        by_row.backward()
+        assert [p.grad for p in a.parameters()] == [p.grad for p in b.parameters()]
+
+    def test_rows_of_values_trace(self) -> None:
+        """A GPT on rows of arguments compiles, and each call sees its own tokens."""
+        model = _tiny()
+        cf = autograd.compile(lambda *row: model([list(row)])[0][2])
+        for t in range(5):
+            row = [float(i == t) for i in range(5)]
+            assert cf(*row) == model([t])[0][2].data
 
 
 class TestScopes:
@@ -364,13 +390,79 @@ class TestTraining:
             evaluate(_tiny(), seqs)  # type: ignore[arg-type]
 
 
+def _names_data(n: int) -> tuple[CharTokenizer, list[list[int]]]:
+    """The first ``n`` names after a seeded shuffle, as sequences for microgpt's block size."""
+    everyone = names()
+    random.Random(0).shuffle(everyone)
+    tokenizer = CharTokenizer(everyone)
+    return tokenizer, sequences(everyone[:n], tokenizer, 16)
+
+
+class TestTrainingModes:
+    @pytest.mark.parametrize(
+        ("batch_size", "sizes"),
+        [(1, {"n_embd": 8, "n_head": 2}), (4, {})],  # {}: microgpt's defaults
+    )
+    def test_three_modes_give_the_same_run(self, batch_size: int, sizes: dict[str, int]) -> None:
+        """Dynamic, compiled and batched training give the same 20 losses and weights, to 1e-9.
+
+        The same names in the same steps, from the same seed; only the order of
+        additions differs between the modes.
+        """
+        tokenizer, seqs = _names_data(40)
+        runs = {}
+        for mode in MODES:
+            model = GPT(tokenizer.vocab_size, seed=5, **sizes)
+            losses = train(model, seqs, steps=20, batch_size=batch_size, mode=mode)
+            runs[mode] = (losses, [p.data for p in model.parameters()])
+        reference_losses, reference_weights = runs["dynamic"]
+        assert reference_losses[-1] < reference_losses[0]
+        for mode in ("compiled", "batched"):
+            losses, weights = runs[mode]
+            assert losses == pytest.approx(reference_losses, rel=MODES_RTOL, abs=0)
+            assert weights == pytest.approx(reference_weights, rel=MODES_RTOL, abs=1e-15)
+
+    def test_a_step_averages_its_names(self) -> None:
+        """Step s uses seqs[(s k + j) % n] for j < k; its loss is the mean of theirs."""
+        seqs = [[4, 0, 4], [4, 1, 2, 4], [4, 3, 4]]
+        model = _tiny(seed=4)
+        each = [cross_entropy(model(s[:-1]), s[1:]).data for s in seqs]
+        losses = train(model, seqs, steps=1, batch_size=4, mode="batched")
+        assert losses[0] == pytest.approx((each[0] + each[1] + each[2] + each[0]) / 4, rel=1e-12)
+
+    def test_parameters_are_the_model_s_own_after_tracing(self) -> None:
+        """Compiled training puts the model's own parameter Values back after each trace."""
+        model = _tiny()
+        before = model.parameters()
+        train(model, [[4, 0, 1, 4]], steps=2, mode="compiled")
+        assert all(a is b for a, b in zip(model.parameters(), before))
+        assert [p.label for p in before] == [name for name, _ in model.named_parameters()]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "match"),
+        [
+            ({"mode": "fast"}, ValueError, "mode must be"),
+            ({"batch_size": 0}, ValueError, "batch_size"),
+            ({"batch_size": 2.0}, TypeError, "batch_size"),
+        ],
+    )
+    def test_bad_mode_and_batch_size(
+        self, kwargs: dict[str, object], error: type[Exception], match: str
+    ) -> None:
+        """train names itself and a bad mode or batch size."""
+        with pytest.raises(error, match=f"train: {match}"):
+            train(_tiny(), [[4, 0, 4]], steps=1, **kwargs)  # type: ignore[arg-type]
+
+
 class TestScript:
     def test_main_trains_evaluates_and_samples(self, capsys: pytest.CaptureFixture[str]) -> None:
         """main prints the split, the step time, both held-out losses and the samples."""
-        assert main(["--steps", "3", "--samples", "2", "--quiet", "--seed", "1"]) == 0
+        argv = ["--steps", "3", "--batch-size", "2", "--mode", "dynamic", "--samples", "2"]
+        assert main([*argv, "--quiet", "--seed", "1"]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert lines[0] == "training on 4647 names, 516 held out; 4,240 parameters"
-        assert lines[1].startswith("3 steps in ") and lines[1].endswith(" ms per step")
+        assert lines[1].startswith("3 steps of 2 names (dynamic) in ")
+        assert lines[1].endswith(" ms per step")
         assert lines[3].startswith("held-out loss per token: GPT ")
         assert ", character bigram " in lines[3]
         assert len(lines) == 6

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 import nn
 from autograd import Value, gradcheck
 from nn import losses
@@ -189,6 +190,58 @@ class TestCrossEntropy:
     def test_gradcheck(self, zs: list[float]) -> None:
         """cross_entropy passes gradcheck over two rows of three logits."""
         assert gradcheck(lambda *v: losses.cross_entropy([list(v[:3]), list(v[3:])], [2, 0]), zs)
+
+
+class TestCrossEntropyRows:
+    def test_one_hot_rows_equal_class_indices(self) -> None:
+        """One-hot target rows give the class indices' loss and gradient, bit for bit."""
+        zs = [[2.0, -1.0, 0.5], [0.0, 3.0, 1.0]]
+        by_index, by_row = (
+            [[Value(z) for z in row] for row in zs],
+            [[Value(z) for z in row] for row in zs],
+        )
+        a = losses.cross_entropy(by_index, [2, 1])
+        b = losses.cross_entropy(by_row, [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+        a.backward()
+        b.backward()
+        assert a.data == b.data
+        assert [v.grad for row in by_index for v in row] == [v.grad for row in by_row for v in row]
+
+    def test_soft_targets(self) -> None:
+        """A row of probabilities p costs -sum_j p_j log softmax(z)_j, as PyTorch's soft targets."""
+        z, p = [1.0, 2.0, 0.5], [0.25, 0.5, 0.25]
+        total = sum(math.exp(x) for x in z)
+        expected = -sum(pj * (zj - math.log(total)) for pj, zj in zip(p, z))
+        assert losses.cross_entropy([z], [p]).data == pytest.approx(expected, rel=REL_TOL)
+
+    def test_zero_row_adds_nothing(self) -> None:
+        """A row of zeros (a padded position) adds 0 to the sum and passes no gradient."""
+        z = [Value(1.0), Value(-2.0)]
+        out = losses.cross_entropy([[0.5, 0.25], z], [1, [0.0, 0.0]], reduction="sum")
+        out.backward()
+        assert out.data == losses.cross_entropy([[0.5, 0.25]], [1]).data
+        assert [v.grad for v in z] == [0.0, 0.0]
+
+    def test_traces_with_the_target_as_arguments(self) -> None:
+        """autograd.compile traces a one-hot target given as arguments, in a batch."""
+        cf = autograd.compile(
+            lambda z0, z1, t0, t1: losses.cross_entropy([[z0, z1]], [[t0, t1]]),
+            batch_argnums=(2, 3),
+        )
+        got = cf(0.5, -1.0, [1.0, 0.0], [0.0, 1.0])
+        assert list(got) == [losses.cross_entropy([[0.5, -1.0]], [t]).data for t in (0, 1)]
+
+    @pytest.mark.parametrize(
+        ("target", "error", "match"),
+        [
+            ([1.0, 0.0], ValueError, r"targets\[0\] .*3"),
+            ([1.0, "a", 0.0], TypeError, r"targets\[0\]\[1\]"),
+        ],
+    )
+    def test_bad_rows(self, target: list[object], error: type[Exception], match: str) -> None:
+        """A target row of the wrong length or with a non-number is refused, naming it."""
+        with pytest.raises(error, match=f"cross_entropy: {match}"):
+            losses.cross_entropy([[1.0, 2.0, 3.0]], [target])  # type: ignore[list-item]
 
 
 class TestHinge:
