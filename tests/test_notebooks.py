@@ -24,6 +24,7 @@ EXPECTED = [
     "05_backpropagation",
     "06_training_an_mlp",
     "07_beyond",
+    "08_training_at_scale",
 ]
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 CAPTION = "**What to look at:**"
@@ -55,7 +56,7 @@ def notebook(request: pytest.FixtureRequest) -> Path:
 
 class TestNotebookSet:
     def test_every_promised_notebook_exists(self) -> None:
-        """notebooks/ holds the seven teaching notebooks, in order."""
+        """notebooks/ holds the eight teaching notebooks, in order."""
         assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
     def test_the_kernel_is_this_interpreter(self) -> None:
