@@ -24,6 +24,7 @@ EXPECTED = [
     "05_backpropagation",
     "06_training_an_mlp",
     "07_beyond",
+    "08_training_at_scale",
     "09_tiny_gpt",
 ]
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -56,7 +57,7 @@ def notebook(request: pytest.FixtureRequest) -> Path:
 
 class TestNotebookSet:
     def test_every_promised_notebook_exists(self) -> None:
-        """notebooks/ holds the teaching notebooks, in order."""
+        """notebooks/ holds the nine teaching notebooks, in order."""
         assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
     def test_the_kernel_is_this_interpreter(self) -> None:
