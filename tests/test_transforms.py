@@ -259,16 +259,6 @@ class TestClosedOverOuterVariables:
         assert autograd.gradcheck(f, [1.5])
         assert autograd.compile(f).value_and_grad(1.5) == (4.5, (6.0,))
 
-    def test_torch_agrees(self) -> None:
-        """PyTorch's functional grad gives the same 2.0 for the issue's example."""
-        torch = pytest.importorskip("torch")
-        from torch.func import grad as torch_grad
-
-        expected = torch_grad(lambda x: x * torch_grad(lambda y: x * y)(torch.tensor(2.0)))(
-            torch.tensor(1.0)
-        )
-        assert grad(lambda x: x * grad(lambda y: x * y)(2.0))(1.0) == float(expected)
-
 
 class TestSecondOrderOnRandomGraphs:
     @given(differentiable_cases(n_inputs=2, max_steps=6))
