@@ -13,9 +13,14 @@ import itertools
 import math
 import random
 from collections.abc import Callable, Sequence
+from operator import mul
 from typing import Any, TypeAlias
 
 from autograd import Scalar, Value, checks, dot
+from autograd.mode import scope_open
+from autograd.ops import collect_operands
+from autograd.rules import RULES
+from autograd.value import record
 
 from .module import Module
 
@@ -40,6 +45,9 @@ def _rng(where: str, seed: object) -> random.Random:
     if isinstance(seed, random.Random):
         return seed
     return random.Random(checks.seed(where, seed))
+
+
+_DOT = RULES["dot"]
 
 
 def _check_input(module: Module, nin: int, x: object) -> None:
@@ -139,9 +147,7 @@ class Neuron(Module):
             fits = False
         if not fits:
             _check_input(self, self.nin, x)
-        z = dot([*self.w, self.b], [*x, 1.0])
-        act = self._act
-        return z if act is None else act(z)
+        return _fire((self,), x)[0]
 
     def extra_repr(self) -> str:
         """The sizes and activation, for ``repr``."""
@@ -150,6 +156,37 @@ class Neuron(Module):
     def _config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this architecture."""
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation}
+
+
+def _fire(neurons: Sequence[Neuron], x: Sequence[Scalar]) -> list[Value]:
+    """Each neuron's output for one input vector: ``activation(dot([*w, b], [*x, 1.0]))``.
+
+    The nodes are the ones ``dot`` and the activation make, but the inputs are
+    checked and read once for all the neurons instead of once per neuron, and each
+    dot node is built with its row's forward inline (the same sum, in the same
+    order): a layer of 16 neurons on 16 Values goes from 62 to 27 us.
+    tests/test_layers.py holds the two ways equal, bit for bit. A bad input is
+    refused as ``dot`` refuses it, naming its index.
+    """
+    operands: list[Value | float] = []
+    numbers: list[float] = []
+    collect_operands("dot", "ys", x, operands, numbers)
+    operands.append(1.0)  # the bias's partner
+    numbers.append(1.0)
+    inputs = tuple(operands)
+    outputs = []
+    for neuron in neurons:
+        params = (*neuron.w, neuron.b)
+        try:
+            weights = [p.data for p in params]
+        except AttributeError:  # a weight that is not a Value: dot() takes it or names it
+            z = dot(params, inputs)
+        else:
+            data = sum(map(mul, weights, numbers), 0.0)
+            z = record(_DOT, data, params + inputs, (*weights, *numbers))
+        act = neuron._act
+        outputs.append(z if act is None else act(z))
+    return outputs
 
 
 class Layer(Module):
@@ -215,7 +252,13 @@ class Layer(Module):
             [Value(data=...)]
         """
         _check_input(self, self.nin, x)
-        return [neuron(x) for neuron in self.neurons]
+        neurons = self.neurons
+        # Each neuron is called as a module while a scope is open (its nodes go in its
+        # own scope: a cluster in drawings) or if it is not a plain Neuron (a subclass
+        # may bring its own forward); otherwise _fire makes the same nodes faster.
+        if scope_open() or not all(type(neuron) is Neuron for neuron in neurons):
+            return [neuron(x) for neuron in neurons]
+        return _fire(neurons, x)
 
     def extra_repr(self) -> str:
         """The sizes and activation, for ``repr``."""

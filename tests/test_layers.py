@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 import random
 import statistics
+import struct
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import autograd
 from autograd import Value, gradcheck
 from nn import MLP, Layer, Neuron
 
@@ -165,6 +169,82 @@ class TestLayer:
         """A Layer names itself when the input has the wrong length."""
         with pytest.raises(ValueError, match="Layer expects 2 inputs, got 1"):
             Layer(2, 3, seed=0)([1.0])
+
+
+def _bits(x: float) -> bytes:
+    """The float's bytes, every NaN alike: equal bits means the same float."""
+    return b"nan" if math.isnan(x) else struct.pack("<d", x)
+
+
+def _same_node(a: Value, b: Value) -> bool:
+    """The same op, operands (the same objects, or bit-equal constants) and numbers."""
+    same_operands = len(a.operands) == len(b.operands) and all(
+        x is y or (type(x) is float and type(y) is float and _bits(x) == _bits(y))
+        for x, y in zip(a.operands, b.operands)
+    )
+    return (
+        a.op == b.op
+        and same_operands
+        and [_bits(x) for x in (a.data, *a.saved)] == [_bits(x) for x in (b.data, *b.saved)]
+    )
+
+
+class TestLayerReadsInputsOnce:
+    """A layer builds its neurons' nodes itself (inputs read once): dot()'s nodes, bit for bit."""
+
+    @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+    @given(data=st.data())
+    def test_nodes_are_dot_and_the_activation(self, activation: str, data: st.DataObject) -> None:
+        """Each output is activation(dot([*w, b], [*x, 1.0])), operands and numbers alike."""
+        layer = Layer(3, 2, activation, seed=0)
+        for p in layer.parameters():
+            p.data = data.draw(st.floats())
+        x: list[Any] = [Value(data.draw(st.floats())), data.draw(st.floats()), 2]
+        for neuron, out in zip(layer.neurons, layer(x)):
+            z = autograd.dot([*neuron.w, neuron.b], [*x, 1.0])
+            want = z if activation == "linear" else getattr(z, activation)()
+            got_z = out if activation == "linear" else out.parents[0]
+            assert _same_node(got_z, z)
+            assert out.operands == ((got_z,) if activation != "linear" else z.operands)
+            assert (out.op, _bits(out.data), [_bits(a) for a in out.saved]) == (
+                want.op,
+                _bits(want.data),
+                [_bits(a) for a in want.saved],
+            )
+
+    def test_drawing_scopes_keep_the_same_nodes(self) -> None:
+        """Inside a scope (each neuron a cluster) the layer makes the same nodes."""
+        layer = Layer(2, 3, seed=0)
+        x = [Value(0.5), Value(-2.0)]
+        plain = layer(x)
+        with autograd.scope("forward"):
+            scoped = layer(x)
+        for a, b in zip(plain, scoped):
+            assert (a.op, a.data, a.saved) == (b.op, b.data, b.saved)
+            assert _same_node(a.parents[0], b.parents[0])
+        assert autograd.scope_of(scoped[1]) == ("forward", "Layer", "neurons.1")
+
+    def test_a_neuron_subclass_keeps_its_own_forward(self) -> None:
+        """A layer holding a subclass of Neuron calls that neuron's own forward."""
+
+        class Doubled(Neuron):
+            def forward(self, x: Any) -> Value:
+                return super().forward(x) * 2.0  # type: ignore[no-any-return]
+
+        layer = Layer(2, 2, "linear", seed=0)
+        plain = layer([1.0, 2.0])
+        layer.neurons = [Doubled(2, "linear", seed=0), layer.neurons[1]]
+        layer.neurons[0].load_state_dict(layer.neurons[1].state_dict())
+        out = layer([1.0, 2.0])
+        assert out[0].op == "mul" and out[0].data == 2.0 * plain[1].data
+
+    def test_a_weight_that_is_a_number_goes_through_dot(self) -> None:
+        """A weight replaced by a plain number still works: dot() takes it as a constant."""
+        neuron = Neuron(2, "linear", seed=0)
+        neuron.w[0] = 3.0  # type: ignore[call-overload]
+        out = neuron([Value(2.0), 1.0])
+        assert out.data == 3.0 * 2.0 + neuron.w[1].data + neuron.b.data
+        assert out.operands[0] == 3.0
 
 
 class TestMLP:

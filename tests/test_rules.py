@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -756,6 +757,50 @@ class TestRowsAgree:
                 out = apply_operator(left, right)
                 assert (out.op, out.saved) == (name, (a, b))
                 assert _same(out.data, want)
+
+    @given(ANY_INPUT, st.integers(-(2**60), 2**60))
+    def test_int_operands_become_their_float(self, a: float, k: int) -> None:
+        """An int on either side of + - * (inlined: builtin sum starts with 0) is float(k)."""
+        for name, apply_operator in (
+            ("add", lambda x, y: x + y),
+            ("sub", lambda x, y: x - y),
+            ("mul", lambda x, y: x * y),
+        ):
+            for left, right, want in (
+                (Value(a), k, (a, float(k))),
+                (k, Value(a), (float(k), a)),
+            ):
+                out = apply_operator(left, right)
+                assert (out.op, out.saved) == (name, want)
+                assert [type(x) for x in out.operands].count(float) == 1
+                assert _same(out.data, RULES[name].forward(*want))
+
+    @pytest.mark.parametrize("name", ["exp", "log", "relu"])
+    @given(a=ANY_INPUT)
+    def test_inlined_methods_compute_their_rows_forward(self, name: str, a: float) -> None:
+        """exp, log and relu (inlined in Value) give their rows' forward or error, bit for bit."""
+        try:
+            want = RULES[name].forward(a)
+        except ValueError as error:
+            with pytest.raises(ValueError, match=f"^{re.escape(str(error))}$"):
+                getattr(Value(a), name)()
+            return
+        out = getattr(Value(a), name)()
+        assert (out.op, out.saved) == (name, (a,))
+        assert _same(out.data, want)
+
+    @given(ANY_INPUT, ANY_INPUT | st.integers(-5, 5))
+    def test_power_with_a_number_computes_its_rows_forward(self, a: float, b: float) -> None:
+        """x ** b for a number b (inlined in Value) is the row's forward or error, bit for bit."""
+        try:
+            want = RULES["pow"].forward(a, float(b))
+        except (ValueError, ZeroDivisionError) as error:
+            with pytest.raises(type(error), match=f"^{re.escape(str(error))}$"):
+                Value(a) ** b
+            return
+        out = Value(a) ** b
+        assert (out.op, out.saved, type(out.operands[1])) == ("pow", (a, float(b)), float)
+        assert _same(out.data, want)
 
     @pytest.mark.parametrize("name", sorted(BUILT_IN_OPS))
     def test_every_row_is_an_operator_or_a_function(self, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import warnings
 from typing import Any
@@ -245,6 +246,85 @@ class TestFit:
                 batch_size=2,
                 progress=False,
             )
+
+    def test_young_gc_threshold_is_raised_during_steps_only(self) -> None:
+        """Each step runs with the GC's young threshold at 20,000; fit puts it back after."""
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+        seen = []
+
+        def loss(preds: list[Any], targets: list[Any]) -> Value:
+            seen.append(gc.get_threshold())
+            return losses.mse_loss(preds, targets)
+
+        before = gc.get_threshold()
+        fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=optim.SGD(model.parameters(), lr=0.1),
+            epochs=2,
+            batch_size=5,
+            progress=False,
+            metrics={},
+        )
+        assert seen == [(20_000, *before[1:])] * 4
+        assert gc.get_threshold() == before
+
+    @pytest.mark.parametrize("error", [FloatingPointError, KeyError])
+    def test_young_gc_threshold_is_put_back_when_a_step_raises(
+        self, error: type[Exception]
+    ) -> None:
+        """A step that raises (a NaN loss, an error in the loss) leaves the threshold as it was."""
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+
+        def loss(preds: list[Any], targets: list[Any]) -> Value:
+            if error is KeyError:
+                raise KeyError("boom")
+            return losses.mse_loss(preds, targets) * math.nan
+
+        before = gc.get_threshold()
+        with pytest.raises(error):
+            fit(
+                model,
+                X,
+                y,
+                loss=loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=False,
+            )
+        assert gc.get_threshold() == before
+
+    @pytest.mark.parametrize("threshold", [0, 50_000])
+    def test_a_user_threshold_of_0_or_higher_is_kept(self, threshold: int) -> None:
+        """With automatic collection off (0) or a higher threshold, steps run with the user's."""
+        X, y = make_moons(10, seed=0)
+        model = MLP(2, [2, 1], seed=0)
+        seen = []
+
+        def loss(preds: list[Any], targets: list[Any]) -> Value:
+            seen.append(gc.get_threshold()[0])
+            return losses.mse_loss(preds, targets)
+
+        before = gc.get_threshold()
+        gc.set_threshold(threshold, *before[1:])
+        try:
+            fit(
+                model,
+                X,
+                y,
+                loss=loss,
+                optimizer=optim.SGD(model.parameters(), lr=0.1),
+                epochs=1,
+                progress=False,
+                metrics={},
+            )
+            assert seen == [threshold]
+        finally:
+            gc.set_threshold(*before)
 
     def test_any_callable_is_a_model(self) -> None:
         """A plain function of one sample can be trained, here a line fitted by least squares."""

@@ -89,6 +89,13 @@ class TestAttributes:
         v.label = "bias"
         assert v.label == "bias"
 
+    def test_nodes_have_no_label_until_given_one(self) -> None:
+        """A node made by an operation has label "", and takes one like a leaf does."""
+        y = Value(1.0) * 2
+        assert (y.label, repr(y)) == ("", "Value(data=2.0, grad=0.0)")
+        y.label = "y"
+        assert (y.label, repr(y)) == ("y", "Value(data=2.0, grad=0.0, label='y')")
+
     def test_op_and_parents_are_read_only(self) -> None:
         """op and parents cannot be assigned."""
         v = Value(1.0) * 2
