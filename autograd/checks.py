@@ -38,6 +38,7 @@ __all__ = [
     "is_finite_real",
     "iterable",
     "number",
+    "paired",
     "real",
     "scalar",
     "seed",
@@ -520,6 +521,40 @@ def sequence(
     if length is not None and len(value) != length:  # type: ignore[arg-type]
         raise _value_error(where, name, what, value)
     return value  # type: ignore[return-value]
+
+
+def paired(where: str, name: str, value: object, other_name: str, other: object) -> int:
+    """The common length of two non-empty sequences of the same length, such as X and y.
+
+    Args:
+        where: the function or class called.
+        name: the first parameter, e.g. ``"X"``.
+        value: the first sequence.
+        other_name: the second parameter, e.g. ``"y"``.
+        other: the second sequence.
+
+    Returns:
+        Their length, >= 1.
+
+    Raises:
+        TypeError: if either is not a sequence (see :func:`sequence`).
+        ValueError: if their lengths differ, or both are empty.
+
+    Example:
+        >>> paired("mse_loss", "preds", [1.0], "targets", [1.0, 2.0])
+        Traceback (most recent call last):
+          ...
+        ValueError: mse_loss: preds and targets must have the same length, got 1 and 2
+    """
+    n = len(sequence(where, name, value))
+    m = len(sequence(where, other_name, other))
+    if n != m:
+        raise ValueError(
+            f"{where}: {name} and {other_name} must have the same length, got {n} and {m}"
+        )
+    if n == 0:
+        raise ValueError(f"{where}: {name} and {other_name} are empty")
+    return n
 
 
 def iterable(where: str, name: str, value: object, *, what: str = "an iterable") -> list[Any]:

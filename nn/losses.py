@@ -54,19 +54,6 @@ def _data(x: Scalar) -> float:
     return float(x)
 
 
-def _pair(where: str, name: str, preds: object, targets: object, targets_name: str) -> int:
-    """The number of samples, after checking both sides are sequences of one length."""
-    n = len(checks.sequence(where, name, preds))
-    m = len(checks.sequence(where, targets_name, targets))
-    if n != m:
-        raise ValueError(
-            f"{where}: {name} and {targets_name} must have the same length, got {n} and {m}"
-        )
-    if n == 0:
-        raise ValueError(f"{where}: {name} and {targets_name} are empty")
-    return n
-
-
 def _scalar(where: str, name: str, x: object) -> Scalar:
     return checks.scalar(where, name, x, Value)
 
@@ -109,11 +96,11 @@ def mse_loss(
     """
     where = "mse_loss"
     checks.choice(where, "reduction", reduction, _REDUCTIONS)
-    _pair(where, "preds", preds, targets, "targets")
+    checks.paired(where, "preds", preds, "targets", targets)
     diffs: list[Scalar] = []
     for i, (p, t) in enumerate(zip(preds, targets)):
         if isinstance(p, Sequence) and not isinstance(p, (str, bytes)):
-            _pair(where, f"preds[{i}]", p, t, f"targets[{i}]")
+            checks.paired(where, f"preds[{i}]", p, f"targets[{i}]", t)
             diffs.extend(
                 _scalar(where, f"preds[{i}][{j}]", a) - _scalar(where, f"targets[{i}][{j}]", b)
                 for j, (a, b) in enumerate(zip(p, t))  # type: ignore[arg-type]
@@ -160,7 +147,7 @@ def binary_cross_entropy(
     """
     where = "binary_cross_entropy"
     checks.choice(where, "reduction", reduction, _REDUCTIONS)
-    n = _pair(where, "probs", probs, targets, "targets")
+    n = checks.paired(where, "probs", probs, "targets", targets)
     logs: list[Scalar] = []
     weights: list[Scalar] = []
     for i, (p, t) in enumerate(zip(probs, targets)):
@@ -205,7 +192,7 @@ def binary_cross_entropy_with_logits(
     """
     where = "binary_cross_entropy_with_logits"
     checks.choice(where, "reduction", reduction, _REDUCTIONS)
-    n = _pair(where, "logits", logits, targets, "targets")
+    n = checks.paired(where, "logits", logits, "targets", targets)
     terms: list[Scalar] = []
     for i, (x, t) in enumerate(zip(logits, targets)):
         x = _scalar(where, f"logits[{i}]", x)
@@ -258,7 +245,7 @@ def cross_entropy(
     """
     where = "cross_entropy"
     checks.choice(where, "reduction", reduction, _REDUCTIONS)
-    n = _pair(where, "logits", logits, targets, "targets")
+    n = checks.paired(where, "logits", logits, "targets", targets)
     width = -1
     picked: list[Scalar] = []
     for i, (row, t) in enumerate(zip(logits, targets)):
@@ -312,7 +299,7 @@ def hinge_loss(
     """
     where = "hinge_loss"
     checks.choice(where, "reduction", reduction, _REDUCTIONS)
-    n = _pair(where, "scores", scores, targets, "targets")
+    n = checks.paired(where, "scores", scores, "targets", targets)
     terms: list[Scalar] = []
     for i, (s, t) in enumerate(zip(scores, targets)):
         s = _scalar(where, f"scores[{i}]", s)

@@ -297,7 +297,7 @@ def fit(
     """
     where = "fit"
     checks.function(where, "model", model)
-    n = _check_data(where, "X", X, "y", y)
+    n = checks.paired(where, "X", X, "y", y)
     loss = losses.resolve(where, loss)
     checks.instance(where, "optimizer", optimizer, Optimizer, _AN_OPTIMIZER)
     epochs = checks.size(where, "epochs", epochs)
@@ -309,7 +309,7 @@ def fit(
             raise ValueError(f"{where}: scheduler must schedule the optimizer given to fit")
     if val_data is not None:
         pair = checks.sequence(where, "val_data", val_data, what="a pair (X_val, y_val)", length=2)
-        _check_data(where, "val_data[0]", pair[0], "val_data[1]", pair[1])
+        checks.paired(where, "val_data[0]", pair[0], "val_data[1]", pair[1])
     tracked = dict(_default_metrics(loss) if metrics is None else _check_metrics(where, metrics))
     progress = checks.flag(where, "progress", progress)
     seed = checks.seed(where, seed)
@@ -367,19 +367,6 @@ def fit(
 
 
 _AN_OPTIMIZER = "an nn.optim optimizer such as nn.optim.SGD(model.parameters(), lr=0.1)"
-
-
-def _check_data(where: str, x_name: str, X: object, y_name: str, y: object) -> int:
-    """The number of samples, after checking ``X`` and ``y`` are sequences of one length."""
-    n = len(checks.sequence(where, x_name, X))
-    m = len(checks.sequence(where, y_name, y))
-    if n != m:
-        raise ValueError(
-            f"{where}: {x_name} and {y_name} must have the same length, got {n} and {m}"
-        )
-    if n == 0:
-        raise ValueError(f"{where}: {x_name} and {y_name} are empty")
-    return n
 
 
 def _check_metrics(where: str, metrics: object) -> Mapping[str, Metric]:

@@ -333,3 +333,21 @@ class TestIterable:
         """A scalar, a str or None is a TypeError with the description."""
         with pytest.raises(TypeError, match=r"^f: xs must be an iterable of Values, got"):
             checks.iterable("f", "xs", value, what="an iterable of Values")
+
+
+class TestPaired:
+    def test_common_length_of_two_sequences(self) -> None:
+        """paired returns the shared length of two sequences of the same length."""
+        assert checks.paired("fit", "X", [[1.0], [2.0]], "y", (0, 1)) == 2
+
+    def test_different_lengths_and_empty_pairs_are_value_errors(self) -> None:
+        """Lengths that differ, or two empty sequences, raise ValueError naming both."""
+        with pytest.raises(ValueError, match="fit: X and y must have the same length, got 1 and 2"):
+            checks.paired("fit", "X", [[1.0]], "y", [0, 1])
+        with pytest.raises(ValueError, match="fit: X and y are empty"):
+            checks.paired("fit", "X", [], "y", [])
+
+    def test_a_scalar_is_a_type_error_naming_it(self) -> None:
+        """A side that is not a sequence raises TypeError naming that parameter."""
+        with pytest.raises(TypeError, match="fit: y must be a sequence"):
+            checks.paired("fit", "X", [[1.0]], "y", 1.0)
