@@ -3,7 +3,7 @@
 Build expressions from :class:`Value` objects, call ``backward()`` on the
 result, and read each input's ``.grad``.
 
-Example:
+Examples:
     >>> from autograd import Value
     >>> x, y = Value(2.0), Value(-3.0)
     >>> z = (x * y + x.exp()).tanh()

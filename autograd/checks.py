@@ -10,7 +10,7 @@ a number here, even though it is an int.
 This module imports only the standard library, so every layer of chainrule can use
 it. It is an interface between chainrule's modules, not part of ``autograd.__all__``.
 
-Example:
+Examples:
     >>> from autograd import checks
     >>> checks.integer("Layer", "nout", 3, minimum=1)
     3
@@ -69,7 +69,7 @@ def shown(value: object) -> str:
     Returns:
         The repr, cut with ``...`` and the full length when it is long.
 
-    Example:
+    Examples:
         >>> shown(2**1000)
         '107150860718626732094842504906000181056140481170553360744375... (302 characters)'
         >>> shown(None)
@@ -125,7 +125,7 @@ def integer(
         TypeError: if ``value`` is not an integer.
         ValueError: if it is out of bounds.
 
-    Example:
+    Examples:
         >>> integer("batches", "batch_size", 0, minimum=1)
         Traceback (most recent call last):
           ...
@@ -158,7 +158,7 @@ def size(where: str, name: str, value: object, *, minimum: int = 1, why: str = "
         TypeError: if ``value`` is not an integer.
         ValueError: if it is below ``minimum`` or above ``MAX_SIZE``.
 
-    Example:
+    Examples:
         >>> size("Layer", "nout", 20_000_000)
         Traceback (most recent call last):
           ...
@@ -187,7 +187,7 @@ def seed(where: str, value: object, name: str = "seed") -> int | None:
         TypeError: if ``value`` is neither None nor an integer.
         ValueError: if it is negative.
 
-    Example:
+    Examples:
         >>> seed("make_moons", None) is None
         True
     """
@@ -243,7 +243,7 @@ def real(
         TypeError: if ``value`` is not a real number.
         ValueError: if it is out of bounds or not finite.
 
-    Example:
+    Examples:
         >>> real("Adam", "betas[0]", 1.0, at_least=0, below=1)
         Traceback (most recent call last):
           ...
@@ -292,7 +292,7 @@ def number(where: str, name: str, value: object, *, what: str = "a real number")
         TypeError: if ``value`` is not a real number.
         ValueError: if it is too large for a float.
 
-    Example:
+    Examples:
         >>> number("Value", "data", 10**400)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
           ...
@@ -319,7 +319,7 @@ def is_finite_real(value: object) -> bool:
     Returns:
         Whether ``value`` is a finite real number.
 
-    Example:
+    Examples:
         >>> [is_finite_real(v) for v in (1, 2.5, True, float("nan"), 10**400, "1")]
         [True, True, False, False, False, False]
     """
@@ -348,7 +348,7 @@ def scalar(where: str, name: str, value: object, kind: type[_T]) -> _T | float:
     Raises:
         TypeError: if ``value`` is neither a ``kind`` nor a real number.
 
-    Example:
+    Examples:
         >>> scalar("softmax", "xs[0]", True, complex)
         Traceback (most recent call last):
           ...
@@ -380,7 +380,7 @@ def flag(where: str, name: str, value: object) -> bool:
     Raises:
         TypeError: for anything else.
 
-    Example:
+    Examples:
         >>> flag("fit", "progress", "no")
         Traceback (most recent call last):
           ...
@@ -418,7 +418,7 @@ def choice(where: str, name: str, value: object, choices: Sequence[str]) -> str:
         TypeError: if ``value`` is not a str.
         ValueError: if it is not one of ``choices``.
 
-    Example:
+    Examples:
         >>> choice("mse_loss", "reduction", "avg", ["mean", "sum"])
         Traceback (most recent call last):
           ...
@@ -445,7 +445,7 @@ def function(where: str, name: str, value: object) -> Callable[..., Any]:
     Raises:
         TypeError: if it is not callable.
 
-    Example:
+    Examples:
         >>> function("fit", "loss", "mse")
         Traceback (most recent call last):
           ...
@@ -472,7 +472,7 @@ def instance(where: str, name: str, value: object, kind: type | tuple[type, ...]
     Raises:
         TypeError: if it is not a ``kind``.
 
-    Example:
+    Examples:
         >>> instance("fit", "metrics", [], dict, "a dict")
         Traceback (most recent call last):
           ...
@@ -505,7 +505,7 @@ def sequence(
         TypeError: if ``value`` is not such a collection.
         ValueError: if it has the wrong length.
 
-    Example:
+    Examples:
         >>> sequence("mse_loss", "preds", 3.0)
         Traceback (most recent call last):
           ...
@@ -540,7 +540,7 @@ def paired(where: str, name: str, value: object, other_name: str, other: object)
         TypeError: if either is not a sequence (see :func:`sequence`).
         ValueError: if their lengths differ, or both are empty.
 
-    Example:
+    Examples:
         >>> paired("mse_loss", "preds", [1.0], "targets", [1.0, 2.0])
         Traceback (most recent call last):
           ...
@@ -572,7 +572,7 @@ def iterable(where: str, name: str, value: object, *, what: str = "an iterable")
     Raises:
         TypeError: if ``value`` is not iterable, or is a str or bytes.
 
-    Example:
+    Examples:
         >>> iterable("clip_grad_norm", "params", 1.0, what="an iterable of Values")
         Traceback (most recent call last):
           ...

@@ -92,7 +92,7 @@ class Program:
         ValueError: if the inputs are not distinct leaves, or ``n_wrt`` or a
             batched position is out of range.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> x, y = Value(2.0), Value(3.0)
         >>> program = Program([x * y + x], [x, y])

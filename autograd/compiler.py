@@ -91,7 +91,7 @@ def tracing(name: str, inputs: Sequence[Value]) -> Iterator[None]:
         name: what to call the trace in error messages.
         inputs: the Values that are the trace's inputs.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> x = Value(1.0)
         >>> with tracing("demo", [x]):
@@ -596,7 +596,7 @@ def compile(  # shadows the builtin on purpose
             tuple of ints; when called, an argument is not a real number.
         ValueError: ``batch_argnums`` holds a negative, repeated or too large index.
 
-    Example:
+    Examples:
         >>> import autograd
         >>> cf = autograd.compile(lambda x, y: x * y + x.exp())
         >>> cf.value_and_grad(0.0, 3.0)

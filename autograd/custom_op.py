@@ -62,7 +62,7 @@ def op(
             argument, or a value or partial that is not a real number.
         ValueError: (at backward time) a tuple of partials of the wrong length.
 
-    Example:
+    Examples:
         >>> import math
         >>> from autograd import Value, op
         >>> @op(derivative=lambda x: 1.0 / (1.0 + x * x))

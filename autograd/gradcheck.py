@@ -78,7 +78,7 @@ def gradcheck(
             numbers, or a tolerance or ``raise_exception`` has the wrong type.
         ValueError: a tolerance is out of range or not finite.
 
-    Example:
+    Examples:
         >>> from autograd import gradcheck
         >>> gradcheck(lambda x, y: x * y.sin(), [1.5, 0.3])
         True
@@ -191,7 +191,7 @@ def gradgradcheck(
         TypeError: as :func:`gradcheck`.
         ValueError: as :func:`gradcheck`.
 
-    Example:
+    Examples:
         >>> from autograd import gradgradcheck
         >>> gradgradcheck(lambda x, y: (x * y).sin() + x.exp(), [0.4, -1.2])
         True

@@ -203,7 +203,7 @@ class no_grad(_ModeSwitch):  # lower case, like the PyTorch context manager
     would leave the caller switched); decorating the generator function switches
     it only while the generator's body runs.
 
-    Example:
+    Examples:
         >>> from autograd import Value, no_grad
         >>> x = Value(3.0)
         >>> with no_grad():
@@ -222,7 +222,7 @@ class enable_grad(_ModeSwitch):  # lower case, like the PyTorch context manager
     The derivative functions (``grad``, ``hessian``, ``gradcheck``, ...) use it
     so that they work when called inside ``no_grad``.
 
-    Example:
+    Examples:
         >>> from autograd import Value, enable_grad, no_grad
         >>> x = Value(3.0)
         >>> with no_grad(), enable_grad():
@@ -244,7 +244,7 @@ class detect_anomaly(_ModeSwitch):
     the block, the line of user code that created the node. Outside it there is
     nothing to pay.
 
-    Example:
+    Examples:
         >>> from autograd import Value, detect_anomaly
         >>> with detect_anomaly():
         ...     Value(1000.0).exp()  # doctest: +ELLIPSIS
@@ -269,7 +269,7 @@ class scope(_ModeSwitch):  # lower case, a context manager like the two above
     Args:
         name: the scope's name.
 
-    Example:
+    Examples:
         >>> from autograd import Value, scope, scope_of
         >>> x = Value(1.0)
         >>> with scope("layer"):
@@ -292,7 +292,7 @@ class default_mode(_ModeSwitch):  # lower case, a context manager like the ones 
     within ``no_grad`` or ``detect_anomaly``: :func:`autograd.compile` traces a
     function in it, so that the trace is the function's own graph.
 
-    Example:
+    Examples:
         >>> from autograd import Value, no_grad
         >>> with no_grad(), default_mode():
         ...     y = Value(2.0) * 3

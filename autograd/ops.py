@@ -4,7 +4,7 @@ Each function is its row of :data:`autograd.rules.RULES` and shows that row's do
 Given a Value it builds a graph node (``exp(x)`` is ``x.exp()``); given only numbers
 it returns a plain float and builds nothing.
 
-Example:
+Examples:
     >>> from autograd import Value, exp, maximum
     >>> exp(0.0)
     1.0
@@ -207,7 +207,7 @@ def apply(name: str, *args: Scalar) -> Scalar:
         ValueError: ``name`` is not an op, or the number of operands is wrong for it.
         TypeError: an operand is neither a Value nor a real number.
 
-    Example:
+    Examples:
         >>> apply("maximum", 2.0, 3.0)
         3.0
     """

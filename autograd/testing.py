@@ -71,7 +71,7 @@ def domain(
         ValueError: ``op`` is not an op, ``position`` is not one of its inputs,
             or the bounds are not finite with ``low < high``.
 
-    Example:
+    Examples:
         >>> from hypothesis import given
         >>> @given(domain("log"))
         ... def test_positive(x):
@@ -245,7 +245,7 @@ def expressions(n_inputs: int = 2, *, max_steps: int = 8) -> st.SearchStrategy[E
         TypeError: if a size is not an int.
         ValueError: if a size is below 1 or above ten million (chainrule's limit).
 
-    Example:
+    Examples:
         >>> from hypothesis import given
         >>> @given(expressions(n_inputs=2))
         ... def test_builds(expr):
@@ -341,7 +341,7 @@ def assert_gradients_close(
         TypeError: an argument has the wrong type, as for :func:`autograd.gradcheck`.
         ValueError: ``order`` is not 1 or 2, or a tolerance is out of range.
 
-    Example:
+    Examples:
         >>> assert_gradients_close(lambda x, y: (x * y).tanh(), [0.5, -1.0], order=2)
     """
     where = "assert_gradients_close"

@@ -44,7 +44,7 @@ def gradients(output: Value, inputs: Iterable[Value], *, create_graph: bool = Fa
         TypeError: ``output`` or an input is not a Value, ``inputs`` is not an
             iterable, or ``create_graph`` is not a bool.
 
-    Example:
+    Examples:
         >>> from autograd import Value, gradients
         >>> x = Value(3.0)
         >>> y = x * x * x
@@ -184,7 +184,7 @@ def value_and_grad(
         ValueError: ``argnums`` holds a negative or repeated index; when called,
             one past the arguments given.
 
-    Example:
+    Examples:
         >>> from autograd import value_and_grad
         >>> value_and_grad(lambda x, y: x * y + y, argnums=(0, 1))(2.0, 5.0)
         (15.0, (5.0, 3.0))
@@ -210,7 +210,7 @@ def grad(f: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[
         TypeError: as :func:`value_and_grad`.
         ValueError: as :func:`value_and_grad`.
 
-    Example:
+    Examples:
         Newton's method for the minimum of ``f(x) = x**4 - 3 x**2 + x``
         steps ``x <- x - f'(x) / f''(x)``:
 
@@ -250,7 +250,7 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[Any]]]:
         TypeError: ``f`` is not callable; when called, an argument is not a
             number or a Value, or ``f`` returns neither (as ``grad`` does).
 
-    Example:
+    Examples:
         >>> from autograd import hessian
         >>> hessian(lambda x, y: x * x * y + y**3)(1.0, 2.0)
         [[4.0, 2.0], [2.0, 12.0]]

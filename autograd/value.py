@@ -67,7 +67,7 @@ class Value:
             with ``ValueError``.
         label: an optional name, shown by ``repr`` and in drawings.
 
-    Example:
+    Examples:
         >>> x = Value(2.0, label="x")
         >>> y = x * x + 3 * x
         >>> y.backward()
@@ -145,7 +145,7 @@ class Value:
             grad: the gradient of the final objective with respect to this Value
                 (the seed); 1.0 for a loss.
 
-        Example:
+        Examples:
             >>> x = Value(3.0)
             >>> y = x * x
             >>> y.backward()
@@ -391,7 +391,7 @@ class Value:
     def item(self) -> float:
         """The number this Value holds, ``data``, as ``torch.Tensor.item()`` returns it.
 
-        Example:
+        Examples:
             >>> Value(2.5).item()
             2.5
         """
@@ -403,7 +403,7 @@ class Value:
         Unlike PyTorch's ``detach()``, which shares storage, the result is a copy:
         changing its ``data`` later leaves this Value as it is.
 
-        Example:
+        Examples:
             >>> x = Value(3.0)
             >>> y = x.detach() * x
             >>> y.backward()
@@ -415,7 +415,7 @@ class Value:
     def abs(self) -> Value:
         """``abs(self)``: ``|x|``, with ``d/dx |x| = sign(x)`` (0 at 0).
 
-        Example:
+        Examples:
             >>> Value(-2.0).abs().data
             2.0
         """
@@ -427,7 +427,7 @@ class Value:
         Args:
             exponent: a Value or a real number.
 
-        Example:
+        Examples:
             >>> Value(3.0).pow(2).data
             9.0
         """

@@ -149,7 +149,7 @@ def draw_graph(
         ValueError: ``rankdir`` is not one of the four directions, or
             ``max_nodes`` is below 1 or above ten million.
 
-    Example:
+    Examples:
         >>> from autograd import Value, draw_graph
         >>> x = Value(3.0, label="x")
         >>> y = x * x

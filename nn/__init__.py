@@ -1,6 +1,6 @@
 """chainrule's neural-network package, built on :mod:`autograd`.
 
-Example:
+Examples:
     >>> import nn
     >>> model = nn.MLP(2, [4, 1], seed=0)
     >>> len(model.parameters())

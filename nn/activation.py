@@ -57,7 +57,7 @@ class _Activation(Module):
 class ReLU(_Activation):
     """``max(x, 0)`` as a module: ``d/dx = 1`` for ``x > 0``, else 0.
 
-    Example:
+    Examples:
         >>> [y.data for y in ReLU()([Value(-1.0), Value(2.0)])]
         [0.0, 2.0]
     """
@@ -69,7 +69,7 @@ class ReLU(_Activation):
 class Tanh(_Activation):
     """``tanh x`` as a module: ``d/dx tanh x = 1 - tanh(x)^2``.
 
-    Example:
+    Examples:
         >>> Tanh()(Value(0.0)).data
         0.0
     """
@@ -81,7 +81,7 @@ class Tanh(_Activation):
 class Sigmoid(_Activation):
     """``1 / (1 + e^-x)`` as a module: ``d/dx = s(x) (1 - s(x))``.
 
-    Example:
+    Examples:
         >>> Sigmoid()(Value(0.0)).data
         0.5
     """
@@ -93,7 +93,7 @@ class Sigmoid(_Activation):
 class GELU(_Activation):
     """``x Phi(x)`` (exact, with ``erf``, PyTorch's default) as a module.
 
-    Example:
+    Examples:
         >>> GELU()(Value(0.0)).data
         0.0
     """

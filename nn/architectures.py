@@ -138,7 +138,7 @@ def names() -> list[str]:
     Returns:
         A list of class names.
 
-    Example:
+    Examples:
         >>> "GPT" in names()
         True
     """
@@ -159,7 +159,7 @@ def describe(
     Returns:
         ``{"type": class name, argument: value, ...}``, or None.
 
-    Example:
+    Examples:
         >>> describe(RMSNorm(3), lambda m: {})
         {'type': 'RMSNorm', 'dim': 3, 'eps': 1e-05}
     """
@@ -192,7 +192,7 @@ def check(
     Raises:
         ValueError: saying which field is missing, unexpected or of the wrong kind.
 
-    Example:
+    Examples:
         >>> build, count = check({"type": "Linear", "in_features": 2, "out_features": 3,
         ...                       "bias": True}, lambda a: (lambda: Module(), 0))
         >>> count, build()

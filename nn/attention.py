@@ -27,7 +27,7 @@ class KVCache:
     recomputing it: feeding a sequence one position at a time gives the same
     outputs as feeding it whole.
 
-    Example:
+    Examples:
         >>> cache = KVCache()
         >>> attn = CausalSelfAttention(4, 2, seed=0)
         >>> _ = attn([[0.1, 0.2, 0.3, 0.4]], cache)
@@ -87,7 +87,7 @@ class CausalSelfAttention(Module):
         seed: an int >= 0, a ``random.Random`` to draw from, or None; the
             projections draw in the order q, k, v, out.
 
-    Example:
+    Examples:
         >>> attn = CausalSelfAttention(4, 2, seed=0)
         >>> out = attn([[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]])
         >>> len(out), len(out[0])
@@ -143,7 +143,7 @@ class CausalSelfAttention(Module):
                 is not a KVCache.
             ValueError: if a vector does not hold ``n_embd`` items.
 
-        Example:
+        Examples:
             >>> attn = CausalSelfAttention(2, 1, seed=0)
             >>> cache = KVCache()
             >>> a = attn([[1.0, 2.0]], cache)[0]  # one position at a time ...
@@ -201,7 +201,7 @@ class CausalSelfAttention(Module):
             ``n_head`` matrices of ``len(xs)`` rows of ``len(cache)`` floats (the
             list itself, not a copy; the next call replaces it).
 
-        Example:
+        Examples:
             >>> attn = CausalSelfAttention(2, 1, seed=0)
             >>> _ = attn([[1.0, 0.0], [0.0, 1.0]])
             >>> [[round(a, 3) for a in row] for row in attn.last_attention[0]]

@@ -25,7 +25,7 @@ class Sequential(Module):
     Raises:
         TypeError: if an argument is not a :class:`~nn.Module`.
 
-    Example:
+    Examples:
         >>> from nn import Linear, RMSNorm
         >>> model = Sequential(Linear(3, 2, seed=0), RMSNorm(2))
         >>> len(model([1.0, 2.0, 3.0])), [name for name, _ in model.named_children()]
@@ -57,7 +57,7 @@ class Sequential(Module):
         Returns:
             The last module's output (``x`` itself when there are no modules).
 
-        Example:
+        Examples:
             >>> from nn import Linear
             >>> model = Sequential(Linear(1, 1, bias=False, seed=0))
             >>> model.load_state_dict({"0.weight.0.0": 3.0})

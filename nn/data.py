@@ -128,7 +128,7 @@ def make_moons(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range.
 
-    Example:
+    Examples:
         >>> X, y = make_moons(6, seed=0)
         >>> len(X), sorted(y)
         (6, [0, 0, 0, 1, 1, 1])
@@ -177,7 +177,7 @@ def make_circles(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range.
 
-    Example:
+    Examples:
         >>> X, y = make_circles(4, factor=0.5, shuffle=False)
         >>> [round((a * a + b * b) ** 0.5, 6) for a, b in X], y
         ([1.0, 1.0, 0.5, 0.5], [0, 0, 1, 1])
@@ -255,7 +255,7 @@ def make_blobs(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range or a center has the wrong length.
 
-    Example:
+    Examples:
         >>> X, y = make_blobs(5, centers=[[0.0, 0.0], [9.0, 9.0]], cluster_std=0.0, shuffle=False)
         >>> X, y
         ([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [9.0, 9.0], [9.0, 9.0]], [0, 0, 0, 1, 1])
@@ -325,7 +325,7 @@ def make_spirals(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range.
 
-    Example:
+    Examples:
         >>> X, y = make_spirals(9, n_classes=3, seed=0)
         >>> sorted(y)
         [0, 0, 0, 1, 1, 1, 2, 2, 2]
@@ -372,7 +372,7 @@ def make_xor(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range.
 
-    Example:
+    Examples:
         >>> X, y = make_xor(8, seed=0)
         >>> all(label == int(a * b < 0) for (a, b), label in zip(X, y))
         True
@@ -420,7 +420,7 @@ def make_regression(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument is out of range.
 
-    Example:
+    Examples:
         >>> X, y = make_regression(3, n_features=2, seed=0)
         >>> len(X), len(X[0]), len(y)
         (3, 2, 3)
@@ -500,7 +500,7 @@ def train_test_split(
         ValueError: if ``X`` and ``y`` differ in length, hold fewer than 2 samples,
             or ``test_size`` is out of range.
 
-    Example:
+    Examples:
         >>> X_train, X_test, y_train, y_test = train_test_split(
         ...     [[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1], shuffle=False)
         >>> X_train, X_test, y_train, y_test
@@ -555,7 +555,7 @@ def batches(
         ValueError: if ``X`` and ``y`` differ in length or are empty, or
             ``batch_size`` < 1.
 
-    Example:
+    Examples:
         >>> [y_batch for _, y_batch in batches([[0.0]] * 5, [0, 1, 2, 3, 4], 2, shuffle=False)]
         [[0, 1], [2, 3], [4]]
     """

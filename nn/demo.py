@@ -70,7 +70,7 @@ def train(dataset: str = "moons", epochs: int = 50, seed: int = 0, progress: boo
     Returns:
         The :class:`Run`.
 
-    Example:
+    Examples:
         >>> run = train("moons", epochs=1, progress=False)
         >>> len(run.history.loss)
         1
@@ -214,7 +214,7 @@ def graph_slice(run: Run) -> nn.MLP:
     Returns:
         A new ``MLP(2, [2, 2, k])`` with the same activations.
 
-    Example:
+    Examples:
         >>> run = train("moons", epochs=1, progress=False)
         >>> graph_slice(run).nouts
         [2, 2, 1]

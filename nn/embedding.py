@@ -38,7 +38,7 @@ class Embedding(Module):
         std: the entries' standard deviation, > 0.
         seed: an int >= 0, a ``random.Random`` to draw from, or None.
 
-    Example:
+    Examples:
         >>> table = Embedding(3, 2, seed=0)
         >>> table(1) == table.weight[1]
         True
@@ -89,7 +89,7 @@ class Embedding(Module):
                 not a Value or a real number.
             ValueError: if the int is out of range or the sequence has the wrong length.
 
-        Example:
+        Examples:
             >>> table = Embedding(5, 4, seed=0)
             >>> len(table(3))
             4

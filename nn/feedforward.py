@@ -51,7 +51,7 @@ class FeedForward(Module):
         seed: an int >= 0, a ``random.Random`` to draw from, or None;
             ``fc1`` draws first, then ``fc2``.
 
-    Example:
+    Examples:
         >>> ff = FeedForward(2, 3, "relu2", seed=0)
         >>> len(ff([1.0, -1.0])), len(ff.parameters())  # (2 + 1) * 3 + (3 + 1) * 2
         (2, 17)
@@ -100,7 +100,7 @@ class FeedForward(Module):
                 real number (naming it, as ``x[1]``).
             ValueError: if ``x`` does not hold ``n_embd`` items.
 
-        Example:
+        Examples:
             >>> len(FeedForward(4, seed=0)([0.1, 0.2, 0.3, 0.4]))
             4
         """

@@ -58,7 +58,7 @@ def logsumexp(xs: Sequence[Scalar]) -> Scalar:
         TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
         ValueError: if it is empty.
 
-    Example:
+    Examples:
         >>> round(logsumexp([1000.0, 1000.0]), 6)
         1000.693147
     """
@@ -82,7 +82,7 @@ def softmax(xs: Sequence[Scalar]) -> list[Scalar]:
         TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
         ValueError: if it is empty.
 
-    Example:
+    Examples:
         >>> [round(p, 4) for p in softmax([1.0, 2.0, 3.0])]
         [0.09, 0.2447, 0.6652]
     """
@@ -111,7 +111,7 @@ def log_softmax(xs: Sequence[Scalar]) -> list[Scalar]:
         TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
         ValueError: if it is empty.
 
-    Example:
+    Examples:
         >>> log_softmax([0.0, -1000.0])
         [0.0, -1000.0]
         >>> log_softmax([1e300, 1e300])
@@ -134,7 +134,7 @@ def relu(xs: Sequence[Scalar]) -> list[Scalar]:
     Raises:
         TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
 
-    Example:
+    Examples:
         >>> relu([-1.0, 2.0])
         [0.0, 2.0]
     """
@@ -153,7 +153,7 @@ def tanh(xs: Sequence[Scalar]) -> list[Scalar]:
     Raises:
         TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
 
-    Example:
+    Examples:
         >>> tanh([0.0])
         [0.0]
     """
@@ -172,7 +172,7 @@ def sigmoid(xs: Sequence[Scalar]) -> list[Scalar]:
     Raises:
         TypeError: if ``xs`` is not a sequence of Values and real numbers (bool is not one).
 
-    Example:
+    Examples:
         >>> sigmoid([0.0, -1000.0])
         [0.5, 0.0]
     """

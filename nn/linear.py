@@ -64,7 +64,7 @@ class Linear(Module):
         std: the weights' standard deviation (> 0), or None for PyTorch's uniform.
         seed: an int >= 0, a ``random.Random`` to draw from, or None.
 
-    Example:
+    Examples:
         >>> layer = Linear(2, 1, seed=0)
         >>> layer.load_state_dict({"weight.0.0": 2.0, "weight.0.1": -1.0, "bias.0": 0.5})
         >>> [y.data for y in layer([3.0, 4.0])]  # 2*3 - 1*4 + 0.5
@@ -122,7 +122,7 @@ class Linear(Module):
                 real number (naming it, as ``x[1]``).
             ValueError: if ``x`` does not hold ``in_features`` items.
 
-        Example:
+        Examples:
             >>> [y.op for y in Linear(3, 2, seed=0)([1.0, 2.0, 3.0])]
             ['dot', 'dot']
         """

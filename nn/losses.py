@@ -90,7 +90,7 @@ def mse_loss(
         TypeError: if an argument or an element has the wrong type.
         ValueError: if the lengths differ or are 0.
 
-    Example:
+    Examples:
         >>> mse_loss([1.0, 2.0], [0.0, 4.0]).data  # (1 + 4) / 2
         2.5
     """
@@ -141,7 +141,7 @@ def binary_cross_entropy(
         ValueError: if the lengths differ or are 0, or a probability or target
             is outside [0, 1].
 
-    Example:
+    Examples:
         >>> round(binary_cross_entropy([0.8, 0.4], [1, 0]).data, 6)  # -(log .8 + log .6) / 2
         0.366985
     """
@@ -186,7 +186,7 @@ def binary_cross_entropy_with_logits(
         TypeError: if an argument or an element has the wrong type.
         ValueError: if the lengths differ or are 0, or a target is outside [0, 1].
 
-    Example:
+    Examples:
         >>> round(binary_cross_entropy_with_logits([0.0, 1000.0], [1, 1]).data, 6)  # log 2 / 2
         0.346574
     """
@@ -237,7 +237,7 @@ def cross_entropy(
         ValueError: if the lengths differ or are 0, rows differ in length, or a
             class index is out of range.
 
-    Example:
+    Examples:
         >>> round(cross_entropy([[2.0, 0.0, 0.0]], [0]).data, 6)  # log(e^2 + 2) - 2
         0.239545
         >>> round(cross_entropy([[2.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]]).data, 6)  # one-hot
@@ -293,7 +293,7 @@ def hinge_loss(
         TypeError: if an argument or an element has the wrong type.
         ValueError: if the lengths differ or are 0, or a target is not -1 or +1.
 
-    Example:
+    Examples:
         >>> hinge_loss([2.0, 0.5, -1.0], [1, 1, 1]).data  # (0 + 0.5 + 2) / 3
         0.8333333333333334
     """
@@ -441,7 +441,7 @@ def resolve(where: str, loss: object) -> Callable[..., Value]:
         ValueError: for a name that is not in :data:`LOSSES`, listing them.
         TypeError: for anything else that is not callable.
 
-    Example:
+    Examples:
         >>> resolve("fit", "mse") is mse_loss
         True
     """
@@ -485,7 +485,7 @@ class MSELoss(_LossModule):
     Args:
         reduction: as :func:`mse_loss`'s.
 
-    Example:
+    Examples:
         >>> MSELoss()([1.0, 3.0], [0.0, 1.0]).data  # (1 + 4) / 2
         2.5
     """
@@ -499,7 +499,7 @@ class BCELoss(_LossModule):
     Args:
         reduction: as :func:`binary_cross_entropy`'s.
 
-    Example:
+    Examples:
         >>> round(BCELoss()([0.5], [1.0]).data, 4)  # -log 0.5
         0.6931
     """
@@ -513,7 +513,7 @@ class BCEWithLogitsLoss(_LossModule):
     Args:
         reduction: as :func:`binary_cross_entropy_with_logits`'s.
 
-    Example:
+    Examples:
         >>> round(BCEWithLogitsLoss()([0.0], [1.0]).data, 4)  # log 2
         0.6931
     """
@@ -527,7 +527,7 @@ class CrossEntropyLoss(_LossModule):
     Args:
         reduction: as :func:`cross_entropy`'s.
 
-    Example:
+    Examples:
         >>> round(CrossEntropyLoss()([[0.0, 0.0]], [1]).data, 4)  # log 2
         0.6931
     """
@@ -541,7 +541,7 @@ class HingeLoss(_LossModule):
     Args:
         reduction: as :func:`hinge_loss`'s.
 
-    Example:
+    Examples:
         >>> HingeLoss()([0.5], [1.0]).data
         0.5
     """

@@ -36,7 +36,7 @@ class Module:
     (``"layers.0"``, ``"layers.0.neurons.3"``), so drawings group nodes by module.
     With no scope open, that costs one check per call.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> class Scale(Module):
         ...     def __init__(self) -> None:
@@ -92,7 +92,7 @@ class Module:
         Returns:
             An iterator of pairs.
 
-        Example:
+        Examples:
             >>> from nn import MLP
             >>> [name for name, _ in MLP(2, [3, 1], seed=0).named_children()]
             ['layers.0', 'layers.1']
@@ -107,7 +107,7 @@ class Module:
         Returns:
             An iterator of pairs, parents before their children.
 
-        Example:
+        Examples:
             >>> from nn import Layer
             >>> [name for name, _ in Layer(2, 2, seed=0).named_modules()]
             ['', 'neurons.0', 'neurons.1']
@@ -133,7 +133,7 @@ class Module:
         Returns:
             An iterator of pairs, in attribute order, depth first.
 
-        Example:
+        Examples:
             >>> from nn import Neuron
             >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
             ['w.0', 'w.1', 'b']
@@ -152,7 +152,7 @@ class Module:
         Returns:
             A new list of the parameter Values.
 
-        Example:
+        Examples:
             >>> from nn import MLP
             >>> len(MLP(2, [3, 1], seed=0).parameters())  # (2 + 1) * 3 + (3 + 1) * 1
             13
@@ -162,7 +162,7 @@ class Module:
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (gradients accumulate across ``backward()``).
 
-        Example:
+        Examples:
             >>> from nn import Neuron
             >>> n = Neuron(1, seed=0)
             >>> n([2.0]).backward()
@@ -190,7 +190,7 @@ class Module:
         Raises:
             TypeError: if ``mode`` is not True or False.
 
-        Example:
+        Examples:
             >>> from nn import MLP
             >>> model = MLP(2, [3, 1], seed=0).train(False)
             >>> model.training, model.layers[0].training
@@ -207,7 +207,7 @@ class Module:
         Returns:
             This module.
 
-        Example:
+        Examples:
             >>> from nn import Neuron
             >>> Neuron(2, seed=0).eval().training
             False
@@ -222,7 +222,7 @@ class Module:
         Returns:
             A new dict mapping each name of :meth:`named_parameters` to its ``data``.
 
-        Example:
+        Examples:
             >>> from nn import Neuron
             >>> Neuron(2, init="xavier", seed=0).state_dict()["b"]
             0.0
@@ -245,7 +245,7 @@ class Module:
             ValueError: naming the missing or unexpected names, or the entries
                 that are not finite real numbers (bool included).
 
-        Example:
+        Examples:
             >>> from nn import Neuron
             >>> n = Neuron(1, seed=0)
             >>> n.load_state_dict({"w.0": 0.5, "b": -1.0})
@@ -287,7 +287,7 @@ class Module:
         Returns:
             Whatever the subclass computes.
 
-        Example:
+        Examples:
             >>> from nn import Neuron
             >>> n = Neuron(1, "linear", seed=0)
             >>> n.forward([1.0]).data == n([1.0]).data
@@ -310,7 +310,7 @@ class Module:
         Returns:
             A short string such as ``"nin=2, activation='relu'"``.
 
-        Example:
+        Examples:
             >>> from nn import Neuron
             >>> Neuron(2, seed=0).extra_repr()
             "nin=2, activation='relu'"

@@ -35,7 +35,7 @@ class RMSNorm(Module):
         dim: the length of the vectors, >= 1.
         eps: added to the mean square, > 0.
 
-    Example:
+    Examples:
         >>> norm = RMSNorm(2)
         >>> [round(y.data, 4) for y in norm([3.0, 4.0])]  # rms = sqrt(12.5 + 1e-5)
         [0.8485, 1.1314]
@@ -60,7 +60,7 @@ class RMSNorm(Module):
                 real number (naming it, as ``x[1]``).
             ValueError: if ``x`` does not hold ``dim`` items.
 
-        Example:
+        Examples:
             >>> [y.data for y in RMSNorm(1, eps=1.0)([0.0])]
             [0.0]
         """
@@ -97,7 +97,7 @@ class LayerNorm(Module):
         dim: the length of the vectors, >= 1.
         eps: added to the variance, > 0.
 
-    Example:
+    Examples:
         >>> norm = LayerNorm(2, eps=0.0001)
         >>> [round(y.data, 4) for y in norm([1.0, 3.0])]  # mu = 2, var = 1
         [-1.0, 1.0]
@@ -123,7 +123,7 @@ class LayerNorm(Module):
                 real number (naming it, as ``x[1]``).
             ValueError: if ``x`` does not hold ``dim`` items.
 
-        Example:
+        Examples:
             >>> [y.data for y in LayerNorm(3)([5.0, 5.0, 5.0])]  # nothing left after centring
             [0.0, 0.0, 0.0]
         """

@@ -92,7 +92,7 @@ class Optimizer:
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> w = Value(1.0)
             >>> w.grad = 3.0
@@ -106,7 +106,7 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter from its current ``grad``; each optimizer defines it.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> w = Value(1.0)
             >>> w.grad = 2.0
@@ -126,7 +126,7 @@ class Optimizer:
         Returns:
             A new dict ``{"type", "hyperparameters", "step_count", "state"}``.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> opt = SGD([Value(1.0)], lr=0.1, momentum=0.9)
             >>> opt.state_dict()["hyperparameters"]["momentum"]
@@ -154,7 +154,7 @@ class Optimizer:
             TypeError: if ``state_dict`` is not a dict.
             ValueError: saying which part does not fit.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> w = Value(1.0)
             >>> w.grad = 1.0
@@ -243,7 +243,7 @@ class SGD(Optimizer):
         nesterov: use Nesterov momentum (needs momentum > 0).
         weight_decay: the L2 penalty factor, >= 0.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(1.0)
         >>> opt = SGD([w], lr=0.1, momentum=0.9)
@@ -314,7 +314,7 @@ class Adam(Optimizer):
         eps: added to the denominator for stability, >= 0.
         weight_decay: the L2 penalty factor, >= 0.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(1.0)
         >>> w.grad = 0.5
@@ -388,7 +388,7 @@ class RMSprop(Optimizer):
         momentum: the momentum factor, >= 0.
         centered: normalise by the running variance instead of the mean square.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(1.0)
         >>> w.grad = 2.0
@@ -464,7 +464,7 @@ class Adagrad(Optimizer):
         initial_accumulator_value: the starting value of ``s``, >= 0.
         eps: added to the denominator for stability, >= 0.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(1.0)
         >>> w.grad = 3.0
@@ -533,7 +533,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         TypeError: if ``params`` is not an iterable of Values or ``max_norm`` not a number.
         ValueError: if ``max_norm`` is not a finite number > 0.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> a, b = Value(0.0), Value(0.0)
         >>> a.grad, b.grad = 3.0, 4.0

@@ -71,7 +71,7 @@ class LRScheduler:
             ValueError: if the new rate overflows or is not a finite number >= 0;
                 nothing changes then.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> from nn.optim import SGD
             >>> opt = SGD([Value(0.0)], lr=1.0)
@@ -92,7 +92,7 @@ class LRScheduler:
         Returns:
             ``[optimizer.lr]``.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> from nn.optim import SGD
             >>> StepLR(SGD([Value(0.0)], lr=0.5), step_size=1).get_last_lr()
@@ -106,7 +106,7 @@ class LRScheduler:
         Returns:
             A new dict.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> from nn.optim import SGD
             >>> scheduler = ExponentialLR(SGD([Value(0.0)], lr=0.5), gamma=0.9)
@@ -126,7 +126,7 @@ class LRScheduler:
             TypeError: if ``state`` is not a dict or an entry has the wrong type.
             ValueError: if an entry is missing or invalid; nothing changes then.
 
-        Example:
+        Examples:
             >>> from autograd import Value
             >>> from nn.optim import SGD
             >>> opt = SGD([Value(0.0)], lr=1.0)
@@ -161,7 +161,7 @@ class StepLR(LRScheduler):
         step_size: epochs between decays, >= 1.
         gamma: the factor, >= 0.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from nn.optim import SGD
         >>> opt = SGD([Value(0.0)], lr=1.0)
@@ -191,7 +191,7 @@ class ExponentialLR(LRScheduler):
         optimizer: the optimizer whose ``lr`` to set.
         gamma: the factor, >= 0.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from nn.optim import SGD
         >>> opt = SGD([Value(0.0)], lr=1.0)
@@ -223,7 +223,7 @@ class LambdaLR(LRScheduler):
         TypeError: when ``lr_lambda`` returns something that is not a number.
         ValueError: when it returns a negative or non-finite factor.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from nn.optim import SGD
         >>> opt = SGD([Value(0.0)], lr=0.1)

@@ -94,7 +94,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         FileNotFoundError: if the directory does not exist, naming ``path``.
         OSError: if the file cannot be written.
 
-    Example:
+    Examples:
         >>> import os, tempfile, nn
         >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
         >>> model = nn.MLP(2, [4, 1], seed=0)
@@ -230,7 +230,7 @@ def load(path: str | os.PathLike[str]) -> Module:
         TypeError: if ``path`` is not a str or ``os.PathLike``.
         OSError: if the file cannot be opened or read.
 
-    Example:
+    Examples:
         >>> import os, tempfile, nn
         >>> path = os.path.join(tempfile.mkdtemp(), "neuron.json")
         >>> nn.save(nn.Neuron(3, "tanh", seed=0), path)

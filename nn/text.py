@@ -33,7 +33,7 @@ def names() -> list[str]:
     Returns:
         A new list of the names, in alphabetical order.
 
-    Example:
+    Examples:
         >>> everyone = names()
         >>> len(everyone), everyone[:3]
         (5163, ['aaron', 'abbey', 'abbie'])
@@ -59,7 +59,7 @@ class CharTokenizer:
             iterable, or an item of it is not a str.
         ValueError: if there are no characters at all.
 
-    Example:
+    Examples:
         >>> tok = CharTokenizer(["ab", "ba", "c"])
         >>> tok.vocab_size, tok.bos, tok.encode("cab")
         (4, 3, [2, 0, 1])
@@ -96,7 +96,7 @@ class CharTokenizer:
             TypeError: if ``text`` is not a str.
             ValueError: naming the first character not in the vocabulary.
 
-        Example:
+        Examples:
             >>> CharTokenizer(["abc"]).encode("cab")
             [2, 0, 1]
         """
@@ -123,7 +123,7 @@ class CharTokenizer:
             TypeError: if an id is not an int.
             ValueError: if an id is out of range.
 
-        Example:
+        Examples:
             >>> tok = CharTokenizer(["abc"])
             >>> tok.decode([tok.bos, 1, 1, 0, tok.bos])
             'bba'

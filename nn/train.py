@@ -94,7 +94,7 @@ def accuracy(
         ValueError: if the lengths differ or are 0, a prediction is NaN, rows
             differ in length, or a target is not finite or not a class index.
 
-    Example:
+    Examples:
         >>> accuracy([2.0, -1.0, 0.5], [1, 0, 0])
         0.6666666666666666
         >>> accuracy([[0.1, 0.9], [0.8, 0.2]], [1, 1])
@@ -159,7 +159,7 @@ class History:
             predictions made during the epoch and ``"val_accuracy"`` on ``val_data``
             after it.
 
-    Example:
+    Examples:
         >>> history = History(loss=[0.7, 0.4], metrics={"accuracy": [0.5, 0.9]})
         >>> history.accuracy, history.val_accuracy
         ([0.5, 0.9], [])
@@ -285,7 +285,7 @@ def fit(
         TypeError: if an argument has the wrong type (flags must be True or False).
         ValueError: if ``X`` and ``y`` do not match or an argument is out of range.
 
-    Example:
+    Examples:
         >>> import nn
         >>> X, y = nn.data.make_moons(40, noise=0.1, seed=0)
         >>> model = nn.MLP(2, [8, 1], seed=0)

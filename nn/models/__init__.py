@@ -5,7 +5,7 @@ the first time ``nn.models.GPT`` is used rather than with this package, so that
 ``python -m nn.models.gpt`` runs that file once, as a script, and not a second
 time as a module (Python warns about that).
 
-Example:
+Examples:
     >>> from nn.models import GPT
     >>> GPT(vocab_size=27, seed=0).n_embd
     16

@@ -60,7 +60,7 @@ def bigram_loss(
         ValueError: if a token is out of range, ``smoothing`` is not > 0, or
             ``test`` has no pairs.
 
-    Example:
+    Examples:
         >>> # after 0, token 1 came 3 times and 0 once; with alpha = 1 and V = 2,
         >>> # p(1 | 0) = (3 + 1) / (4 + 2) = 2/3
         >>> round(bigram_loss([[0, 1, 0, 1, 0, 1, 0, 0]], [[0, 1]], 2), 6)  # -log(2/3)

@@ -79,7 +79,7 @@ def _parameter_count(vocab_size: int, block_size: int, n_embd: int, n_layer: int
     Returns:
         The count.
 
-    Example:
+    Examples:
         >>> _parameter_count(27, 16, 16, 1)  # microgpt's model
         4240
     """
@@ -110,7 +110,7 @@ class Block(Module):
         activation: the feed-forward activation (see :class:`~nn.FeedForward`).
         seed: an int >= 0, a ``random.Random`` to draw from, or None.
 
-    Example:
+    Examples:
         >>> block = Block(4, 2, "relu2", seed=0)
         >>> len(block([[0.1, 0.2, 0.3, 0.4]], KVCache())[0])
         4
@@ -136,7 +136,7 @@ class Block(Module):
         Returns:
             One vector per position in ``xs``.
 
-        Example:
+        Examples:
             >>> block, cache = Block(2, 1, "relu", seed=0), KVCache()
             >>> _ = block([[1.0, 0.0], [0.0, 1.0]], cache)
             >>> len(cache)
@@ -187,7 +187,7 @@ class GPT(Module):
             None. The model keeps its generator as ``rng``; :meth:`generate`
             draws from it when given no seed.
 
-    Example:
+    Examples:
         >>> model = GPT(vocab_size=5, block_size=4, n_embd=4, n_head=2, seed=0)
         >>> logits = model([4, 0, 1])  # one row of 5 scores per position
         >>> len(logits), len(logits[0])
@@ -231,7 +231,7 @@ class GPT(Module):
         Returns:
             A list of ``n_layer`` empty caches.
 
-        Example:
+        Examples:
             >>> GPT(3, n_layer=2, seed=0).new_cache()
             [KVCache(0 positions), KVCache(0 positions)]
         """
@@ -268,7 +268,7 @@ class GPT(Module):
                 hold ``vocab_size`` entries, the sequence would pass ``block_size``
                 positions, or ``cache`` has the wrong number of layers.
 
-        Example:
+        Examples:
             >>> model = GPT(4, block_size=3, n_embd=2, n_head=1, seed=0)
             >>> whole = model([3, 1, 2])
             >>> cache = model.new_cache()
@@ -330,7 +330,7 @@ class GPT(Module):
             TypeError, ValueError: for a bad prompt, ``n``, temperature, seed or
                 stop, or when the result would not fit in ``block_size``.
 
-        Example:
+        Examples:
             >>> model = GPT(5, block_size=8, n_embd=4, n_head=2, seed=0)
             >>> model.generate([4], 3, seed=1) == model.generate([4], 3, seed=1)
             True
@@ -442,7 +442,7 @@ def sequences(docs: Sequence[str], tokenizer: CharTokenizer, block_size: int) ->
     Returns:
         One list of token ids per document.
 
-    Example:
+    Examples:
         >>> tok = CharTokenizer(["abc"])
         >>> sequences(["cab"], tok, 16), sequences(["cab"], tok, 2)
         ([[3, 2, 0, 1, 3]], [[3, 2, 0]])
@@ -659,7 +659,7 @@ def train(
     Returns:
         The loss at each step.
 
-    Example:
+    Examples:
         >>> model = GPT(3, block_size=4, n_embd=2, n_head=1, seed=0)
         >>> losses = train(model, [[2, 0, 1, 2]], steps=20)
         >>> losses[-1] < losses[0]
@@ -720,7 +720,7 @@ def evaluate(model: GPT, seqs: Sequence[Sequence[int]]) -> float:
     Returns:
         The mean loss per token, in nats.
 
-    Example:
+    Examples:
         >>> model = GPT(3, block_size=4, n_embd=2, n_head=1, seed=0)
         >>> 1.0 < evaluate(model, [[2, 0, 1, 2]]) < 1.2  # near log 3 = 1.0986 before training
         True
@@ -757,7 +757,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         TypeError: if ``argv`` is not a sequence of str. Bad options are argparse's
             to report: it prints the usage and exits with status 2.
 
-    Example:
+    Examples:
         >>> quick = ["--steps", "2", "--batch-size", "1", "--mode", "dynamic"]
         >>> main([*quick, "--samples", "0", "--quiet"])  # doctest: +ELLIPSIS
         training on 4647 names, 516 held out; 4,... parameters
