@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help demo gpt test notebook lint check-wheel docs-image bench clean
+.PHONY: help demo gpt test notebook lint check-wheel docs docs-image bench clean
 .DEFAULT_GOAL := help
 
 help:
@@ -12,6 +12,7 @@ help:
 	@echo "make notebook - create .venv with dev and notebooks extras, open JupyterLab on notebooks/"
 	@echo "make lint   - ruff (lint + format check), mypy --strict, engine size check"
 	@echo "make check-wheel - build the wheel, install it in a fresh venv, run a smoke test"
+	@echo "make docs   - build the documentation site into site/ (runs the notebooks; --strict)"
 	@echo "make docs-image - redraw docs/graph.svg from the README's drawing example"
 	@echo "make bench  - benchmarks vs micrograd, PyTorch (if installed) and hand-written floats"
 	@echo "make clean  - remove .venv and caches"
@@ -51,6 +52,12 @@ lint: $(VENV)/.stamp-dev
 	$(PY) -m mypy
 	$(PY) scripts/count_core_lines.py
 
+# The documentation site: MkDocs with --strict (a broken link or reference fails the
+# build); mkdocs-jupyter runs the notebooks to show their outputs, hence Graphviz.
+docs: $(VENV)/.stamp-docs
+	@bash scripts/bootstrap.sh dot
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
 # The README's picture, drawn by the README's own example (needs Graphviz's dot).
 docs-image: $(VENV)/.stamp-dev
 	@bash scripts/bootstrap.sh dot
@@ -60,4 +67,4 @@ bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -85,7 +85,7 @@ class Neuron(Module):
             or a ``random.Random`` to draw from (how a Layer seeds its neurons).
         fan_out: the number of units in the neuron's layer, used by Xavier.
 
-    Example:
+    Examples:
         >>> n = Neuron(2, activation="linear", seed=0)
         >>> n.load_state_dict({"w.0": 1.0, "w.1": 2.0, "b": 0.5})
         >>> n([3.0, 4.0]).data
@@ -137,7 +137,7 @@ class Neuron(Module):
             TypeError: if ``x`` is not a sequence.
             ValueError: if ``x`` does not hold ``nin`` items.
 
-        Example:
+        Examples:
             >>> Neuron(3, seed=0)([1.0, 2.0, 3.0]).op
             'relu'
         """
@@ -207,7 +207,7 @@ class Layer(Module):
         seed: an int >= 0, None, or a ``random.Random``; the neurons draw from one
             generator in order.
 
-    Example:
+    Examples:
         >>> layer = Layer(2, 3, seed=0)
         >>> len(layer([1.0, -1.0]))
         3
@@ -247,7 +247,7 @@ class Layer(Module):
             TypeError: if ``x`` is not a sequence.
             ValueError: if ``x`` does not hold ``nin`` items.
 
-        Example:
+        Examples:
             >>> Layer(2, 1, seed=0)([1.0, 2.0])  # doctest: +ELLIPSIS
             [Value(data=...)]
         """
@@ -281,6 +281,9 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: fully connected layers applied in turn.
 
+    Calling the MLP on one input vector returns a Value when the last layer has one
+    neuron, else a list of Values.
+
     Args:
         nin: the number of inputs, >= 1.
         nouts: the size of each layer, e.g. ``[16, 16, 1]``.
@@ -293,11 +296,7 @@ class MLP(Module):
             weights, bit for bit), None, or a ``random.Random``. The model keeps its
             generator as ``rng``; :func:`nn.fit` draws its shuffling from it.
 
-    Returns:
-        Calling the MLP on one input vector returns a Value when the last layer
-        has one neuron, else a list of Values.
-
-    Example:
+    Examples:
         >>> model = MLP(2, [4, 1], seed=0)
         >>> model([0.5, -0.5]).op
         'dot'
@@ -359,7 +358,7 @@ class MLP(Module):
             TypeError: if ``x`` is not a sequence (``MLP: x must be a sequence ...``).
             ValueError: if ``x`` does not hold ``nin`` items.
 
-        Example:
+        Examples:
             >>> len(MLP(2, [3, 2], seed=0)([1.0, 2.0]))
             2
         """
