@@ -11,6 +11,7 @@ import contextlib
 import io
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -133,18 +134,19 @@ class TestApiReference:
         ],
         ids=["autograd", "nn"],
     )
-    def test_every_public_name_is_documented(self, package: object, names: list[str]) -> None:
+    def test_every_public_name_is_documented(self, package: ModuleType, names: list[str]) -> None:
         """Each name a user imports is rendered from the module that defines it."""
         documented = _reference()
         for name in names:
             obj = getattr(package, name)
-            module = getattr(obj, "__name__", "") if isinstance(obj, type(autograd)) else None
+            module = getattr(obj, "__name__", "") if isinstance(obj, ModuleType) else None
             if module:  # a submodule such as nn.optim, or a package such as nn.models
                 assert any(m == module or m.startswith(module + ".") for m in documented), name
                 continue
             home = getattr(obj, "__module__", None)
-            if home in (None, "typing", "types"):  # the type alias Scalar
-                home = "autograd.value"
+            if home in (None, "typing", "types"):  # the type alias Scalar: named in the text
+                assert f"`{name}`" in (DOCS / "api" / f"{package.__name__}.md").read_text()
+                continue
             assert home in documented, f"{name} ({home})"
             members = documented[home]
             assert members is None or name in members, f"{name} is left out of {home}'s members"
