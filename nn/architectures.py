@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from autograd import checks
 
+from .activation import GELU, ReLU, Sigmoid, Tanh
 from .attention import CausalSelfAttention
 from .container import Sequential
 from .embedding import Embedding
@@ -25,6 +26,8 @@ from .module import Module
 from .norm import LayerNorm, RMSNorm
 
 __all__ = ["Architecture", "Builder", "check", "describe", "names"]
+
+ACTIVATIONS: tuple[type[Module], ...] = (ReLU, Tanh, Sigmoid, GELU)
 
 #: Builds a checked architecture (with fresh weights, to be overwritten by the file's).
 Builder = Callable[[], Module]
@@ -101,6 +104,8 @@ def _table() -> dict[str, Architecture]:
             lambda m: {"n_embd": m.n_embd, "n_head": m.n_head, "bias": m.q_proj.bias is not None},
             lambda a: 4 * a["n_embd"] * (a["n_embd"] + a["bias"]),
         ),
+        # The activation modules take no arguments and hold no parameters.
+        *(Architecture(cls, {}, lambda m: {}, lambda a: 0, seeded=False) for cls in ACTIVATIONS),
         Architecture(
             Sequential,
             {"modules": "modules"},

@@ -389,6 +389,28 @@ class TestTransformerModules:
         with pytest.raises(ValueError, match=message):
             nn.load(_write(tmp_path / "bad.json", document))
 
+    def test_sequential_with_activation_modules(self, tmp_path: Path) -> None:
+        """PyTorch's layout, Linear, ReLU, Linear, Tanh, saves and predicts the same when loaded."""
+        model = nn.Sequential(
+            nn.Linear(2, 3, seed=0), nn.ReLU(), nn.Linear(3, 2, seed=1), nn.GELU(), nn.Sigmoid()
+        )
+        nn.save(model, tmp_path / "s.json")
+        document = json.loads((tmp_path / "s.json").read_text())
+        kinds = [item["type"] for item in document["architecture"]["modules"]]
+        assert kinds == ["Linear", "ReLU", "Linear", "GELU", "Sigmoid"]
+        assert document["architecture"]["modules"][1] == {"type": "ReLU"}
+        loaded = nn.load(tmp_path / "s.json")
+        assert repr(loaded) == repr(model)
+        assert [v.data for v in loaded([0.5, -1.0])] == [v.data for v in model([0.5, -1.0])]
+
+    def test_activation_module_takes_no_fields(self, tmp_path: Path) -> None:
+        """An activation module's record with an argument is refused, naming the field."""
+        nn.save(nn.Sequential(nn.Tanh()), tmp_path / "s.json")
+        document = json.loads((tmp_path / "s.json").read_text())
+        document["architecture"]["modules"][0]["slope"] = 0.1
+        with pytest.raises(ValueError, match="'slope'"):
+            nn.load(_write(tmp_path / "bad.json", document))
+
     def test_bad_item_inside_sequential(self, tmp_path: Path) -> None:
         """An MLP inside a Sequential is checked by the MLP rules, naming the field."""
         nn.save(nn.Sequential(MLP(2, [1], seed=0)), tmp_path / "s.json")
