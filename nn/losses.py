@@ -430,9 +430,14 @@ LOSSES: dict[str, Callable[..., Value]] = {
 def resolve(where: str, loss: object) -> Callable[..., Value]:
     """``loss`` as a function: a name of :data:`LOSSES` looked up, anything else checked callable.
 
+    A loss module with the default ``reduction="mean"`` (``MSELoss()``) is its function,
+    so that ``fit`` treats ``loss=nn.MSELoss()`` as ``loss=nn.losses.mse_loss``: the
+    same default metrics, and the batched program of :data:`PER_SAMPLE` with
+    ``compile=True``. With ``reduction="sum"`` the module itself is returned.
+
     Args:
         where: the function called, for the message.
-        loss: a name such as ``"mse"``, or a callable.
+        loss: a name such as ``"mse"``, a loss module, or a callable.
 
     Returns:
         The loss function.
@@ -444,9 +449,13 @@ def resolve(where: str, loss: object) -> Callable[..., Value]:
     Examples:
         >>> resolve("fit", "mse") is mse_loss
         True
+        >>> resolve("fit", MSELoss()) is mse_loss
+        True
     """
     if isinstance(loss, str):
         return LOSSES[checks.choice(where, "loss", loss, list(LOSSES))]
+    if isinstance(loss, _LossModule) and loss.reduction == "mean":
+        return type(loss)._function
     return checks.function(where, "loss", loss)
 
 

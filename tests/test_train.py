@@ -892,3 +892,47 @@ class TestLossByName:
             progress=False,
         )
         assert len(history.loss) == 2
+
+    @pytest.mark.parametrize("compile_", [False, True])
+    def test_a_mean_loss_module_trains_as_its_function(self, compile_: bool) -> None:
+        """fit(loss=BCEWithLogitsLoss()) tracks accuracy and, compiled, runs the same batched
+        program as fit(loss=binary_cross_entropy_with_logits): equal histories."""
+        X, y = nn.data.make_moons(40, noise=0.1, seed=0)
+        runs = []
+        for loss in (nn.BCEWithLogitsLoss(), losses.binary_cross_entropy_with_logits):
+            model = MLP(2, [4, 1], seed=0)
+            runs.append(
+                fit(
+                    model,
+                    X,
+                    y,
+                    loss=loss,
+                    optimizer=optim.SGD(model.parameters(), lr=0.1),
+                    epochs=3,
+                    progress=False,
+                    compile=compile_,
+                )
+            )
+        assert runs[0].loss == runs[1].loss
+        assert runs[0].accuracy == runs[1].accuracy
+        assert len(runs[0].accuracy) == 3
+
+    def test_a_sum_loss_module_is_called_as_it_is(self) -> None:
+        """With reduction="sum" fit calls the module, whose loss is the sum over the batch."""
+        X, y = [[0.0, 1.0], [1.0, 0.0]], [0.5, -0.5]
+        runs = []
+        for loss in (nn.MSELoss(reduction="sum"), losses.mse_loss):
+            model = MLP(2, [1], seed=0)
+            runs.append(
+                fit(
+                    model,
+                    X,
+                    y,
+                    loss=loss,
+                    optimizer=optim.SGD(model.parameters(), lr=0.0),
+                    epochs=1,
+                    batch_size=2,
+                    progress=False,
+                ).loss[0]
+            )
+        assert runs[0] == pytest.approx(2 * runs[1], rel=1e-12)
