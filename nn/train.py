@@ -17,7 +17,6 @@ from autograd import Value, checks, no_grad
 from autograd.compiler import Program, TraceError, run_batch, tracing
 
 from . import losses
-from .data import batches
 from .module import Module
 from .optim import Optimizer
 from .schedulers import LRScheduler
@@ -64,6 +63,10 @@ def _score(where: str, name: str, x: object) -> float:
     if math.isnan(number):
         raise ValueError(f"{where}: {name} must be a number, got nan")
     return number
+
+
+#: Targets of this size or larger are checked as numbers (one too large for a float is an error).
+_PLAIN_INT = 2**53
 
 
 def accuracy(
@@ -131,6 +134,16 @@ def accuracy(
                     where, f"targets[{i}]", target, minimum=0, maximum=width - 1, why=classes
                 )
             correct += scores.index(max(scores)) == label
+        elif (  # a float prediction, such as a program's, against a plain target: the checks
+            # below cost 46 ms for 10,000 samples, more than a batched epoch's program
+            type(prediction) is float
+            and prediction == prediction
+            and (
+                (type(target) is float and math.isfinite(target))
+                or (type(target) is int and -_PLAIN_INT < target < _PLAIN_INT)
+            )
+        ):
+            correct += (prediction > cut) == (target > 0)
         else:
             truth = target.data if isinstance(target, Value) else target
             positive = checks.real(where, f"targets[{i}]", truth) > 0.0
@@ -328,15 +341,20 @@ def fit(
     bar: Any = None
     if progress:
         bar = _progress_bar()(epoch_numbers, desc="fit", unit="epoch")
-    positions = [(i,) for i in range(n)]  # the batches are drawn as lists of positions
     try:
         before = [p.data for p in params]
         for epoch in bar if bar is not None else epoch_numbers:
             total = 0.0
             predictions: list[Any] = []
             targets: list[Any] = []
-            order = batches(positions, range(n), size, shuffle=size < n, seed=rng.randrange(2**32))
-            for number, (_, batch) in enumerate(order, start=1):
+            # The order nn.data.batches draws from this seed, without re-checking X every
+            # epoch (10,000 rows: 14 ms an epoch, 17% of a batched epoch).
+            order = list(range(n))
+            epoch_seed = rng.randrange(2**32)
+            if size < n:
+                random.Random(epoch_seed).shuffle(order)
+            for number, start in enumerate(range(0, n, size), start=1):
+                batch = order[start : start + size]
                 when = f"epoch {epoch}, step {number}"
                 saved = _optimizer_state(optimizer)
                 optimizer.zero_grad()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import random
 import warnings
 from typing import Any
 
@@ -167,6 +168,36 @@ class TestFit:
             )
             runs.append(model.state_dict())
         assert runs[0] == runs[1]
+
+    def test_batches_follow_nn_data_batches(self) -> None:
+        """Each epoch visits the samples in the order nn.data.batches draws from fit's generator."""
+        X = [[float(i)] for i in range(7)]
+        seen: list[float] = []
+
+        def model(x: list[float]) -> Value:
+            seen.append(x[0])
+            return Value(0.0) * x[0]
+
+        fit(
+            model,
+            X,
+            [0.0] * 7,
+            loss=losses.mse_loss,
+            optimizer=optim.SGD([Value(0.0)], lr=0.1),
+            epochs=2,
+            batch_size=3,
+            progress=False,
+            seed=11,
+        )
+        rng = random.Random(11)
+        expected = [
+            row[0]
+            for _ in range(2)
+            for rows, _ in nn.data.batches(X, X, 3, seed=rng.randrange(2**32))
+            for row in rows
+        ]
+        assert seen == expected
+        assert sorted(seen[:7]) == [row[0] for row in X] and seen[:7] != seen[7:]
 
     def test_multiclass_with_cross_entropy(self) -> None:
         """A three-class model trains with cross_entropy and tracks accuracy over rows."""
@@ -936,3 +967,38 @@ class TestLossByName:
                 ).loss[0]
             )
         assert runs[0] == pytest.approx(2 * runs[1], rel=1e-12)
+
+
+class TestAccuracyOnPlainNumbers:
+    @given(
+        st.lists(
+            st.tuples(
+                st.floats(allow_nan=False, allow_infinity=True),
+                st.one_of(st.integers(-3, 3), st.floats(-2.0, 2.0), st.just(2**60)),
+            ),
+            min_size=1,
+            max_size=20,
+        ),
+        st.sampled_from([0.0, 0.5, -1.0]),
+    )
+    def test_floats_count_as_values_do(self, pairs: list[tuple[float, Any]], cut: float) -> None:
+        """Float predictions with int or float targets score as the same predictions as Values."""
+        preds = [p for p, _ in pairs]
+        targets = [t for _, t in pairs]
+        as_values = accuracy([Value(p) for p in preds], targets, threshold=cut)
+        assert accuracy(preds, targets, threshold=cut) == as_values
+
+    @pytest.mark.parametrize(
+        ("preds", "targets", "message"),
+        [
+            ([math.nan], [1.0], r"predictions\[0\] must be a number, got nan"),
+            ([0.5], [math.inf], r"targets\[0\]"),
+            ([0.5], [10**400], r"targets\[0\]"),
+        ],
+    )
+    def test_bad_numbers_are_still_refused(
+        self, preds: list[float], targets: list[Any], message: str
+    ) -> None:
+        """A NaN prediction, an infinite target and an int too large for a float are refused."""
+        with pytest.raises(ValueError, match=message):
+            accuracy(preds, targets)
