@@ -85,7 +85,7 @@ class TestRows:
         assert describe(Special(1, 1, seed=0), _describe_any) is None
 
     def test_names(self) -> None:
-        """The table lists the transformer modules, Sequential and GPT."""
+        """The table lists the transformer modules, the activation modules, Sequential and GPT."""
         assert sorted(names()) == sorted(
             [
                 "Linear",
@@ -94,6 +94,10 @@ class TestRows:
                 "LayerNorm",
                 "FeedForward",
                 "CausalSelfAttention",
+                "ReLU",
+                "Tanh",
+                "Sigmoid",
+                "GELU",
                 "Sequential",
                 "GPT",
             ]
