@@ -1,7 +1,8 @@
 """Graph traversal: topological order and the reverse sweeps of ``backward()`` and ``gradients``.
 
-Nodes are read through their interface (``rule``, ``operands``, ``saved``, ``mark``;
-see :class:`autograd.Value`); this module never makes a Value, so it imports none.
+Nodes are read through their interface (``rule``, ``operands``, ``saved``, ``mark``, and
+on the hot paths the fields behind the first two, ``x``, ``y``, ``a``, ``b``; see
+:class:`autograd.Value`); this module never makes a Value, so it imports none.
 """
 
 from __future__ import annotations
@@ -52,10 +53,18 @@ def topological_order(root: Value) -> list[Value]:
             continue
         node.mark = opened
         push(node)
-        for parent in node.operands:
-            # Constant operands are stored as plain floats; everything else is a Value.
-            if type(parent) is not float and parent.mark is not placed:
-                push(parent)
+        # Constant operands are stored as plain floats, and a missing second one as None.
+        x = node.x
+        if type(x) is tuple:  # an n-input node
+            for parent in x:
+                if type(parent) is not float and parent.mark is not placed:
+                    push(parent)
+            continue
+        if x is not None and type(x) is not float and x.mark is not placed:
+            push(x)
+        y = node.y
+        if y is not None and type(y) is not float and y.mark is not placed:
+            push(y)
     return order
 
 
@@ -71,48 +80,60 @@ def backward(root: Value, seed: float) -> None:
     order = topological_order(root)
     for node in order:
         # A leaf's grad of None (PyTorch's p.grad = None) starts again from 0.
-        if node.operands or node.grad is None:
+        if node.rule is not None or node.grad is None:
             node.grad = 0.0
     root.grad += seed
     if mode.current().anomaly:
         _backward_checked(order)
         return
     for node in reversed(order):
-        operands = node.operands
+        rule = node.rule
         g = node.grad
         # Skipping g == 0 keeps 0 * inf (sqrt at 0, say) from turning into NaN.
-        if not operands or g == 0.0:
+        if rule is None or g == 0.0:
             continue
-        rule = node.rule
         # The ops of chains and neurons apply their row's vjp inline (mul: b * g and
         # a * g; add and sum: g; dot: the halves swap; relu: g where its input was
         # > 0, else 0.0), which roughly halves the sweep's cost per node (relu: 10.9M
         # -> 7.0M instructions for backward() over 1000 of them). Constant operands
         # are plain floats and get nothing. tests/test_rules.py::TestRowsAgree holds
         # each inlined path equal to its row, bit for bit.
+        x, y = node.x, node.y
         if rule is _MUL:
-            a, b = operands
-            x, y = node.saved
-            if type(a) is not float:
-                a.grad += y * g  # type: ignore[union-attr]
-            if type(b) is not float:
-                b.grad += x * g  # type: ignore[union-attr]
-        elif rule is _DOT:
-            n = len(operands) >> 1
-            saved = node.saved
-            for arg, d in zip(operands, saved[n:] + saved[:n]):
-                if type(arg) is not float:
-                    arg.grad += d * g  # type: ignore[union-attr]
-        elif rule is _ADD or rule is _SUM:
-            for arg in operands:
-                if type(arg) is not float:
-                    arg.grad += g  # type: ignore[union-attr]
+            if type(x) is not float:
+                x.grad += node.b * g
+            if type(y) is not float:
+                y.grad += node.a * g  # type: ignore[union-attr]
+        elif rule is _ADD:
+            if type(x) is not float:
+                x.grad += g
+            if type(y) is not float:
+                y.grad += g  # type: ignore[union-attr]
         elif rule is _RELU:  # one input, a Value: a number input makes no node
-            operands[0].grad += g if node.saved[0] > 0.0 else 0.0  # type: ignore[union-attr]
-        else:
-            for arg, d in zip(operands, rule.vjp(g, *node.saved, node.data)):  # type: ignore[union-attr]
-                if type(arg) is not float:
-                    arg.grad += d  # type: ignore[union-attr]
+            x.grad += g if node.a > 0.0 else 0.0
+        elif type(x) is tuple:  # an n-input node
+            if rule is _DOT:
+                n = len(x) >> 1
+                saved = node.a
+                for arg, d in zip(x, saved[n:] + saved[:n]):
+                    if type(arg) is not float:
+                        arg.grad += d * g
+            elif rule is _SUM:
+                for arg in x:
+                    if type(arg) is not float:
+                        arg.grad += g
+            else:
+                for arg, d in zip(x, rule.vjp(g, *node.a, node.data)):
+                    if type(arg) is not float:
+                        arg.grad += d
+        elif y is not None:  # any other two-input op
+            dx, dy = rule.vjp(g, node.a, node.b, node.data)
+            if type(x) is not float:
+                x.grad += dx
+            if type(y) is not float:
+                y.grad += dy  # type: ignore[union-attr]
+        else:  # any other one-input op
+            x.grad += rule.vjp(g, node.a, node.data)[0]
 
 
 def _backward_checked(order: list[Value]) -> None:
