@@ -41,7 +41,9 @@ def topological_order(root: Value) -> list[Value]:
     # leaves, such as a model's parameters, are harmless.
     opened, placed = object(), object()
     stack: list[Any] = [root]
-    push, pop, place = stack.append, stack.pop, order.append
+    # type and float as locals, read faster than builtins: 141.6M -> 138.6M instructions
+    # per step of micrograd's demo (its dots' operands make the loop below hot), -1% on the GPT.
+    push, pop, place, kind, number = stack.append, stack.pop, order.append, type, float
     while stack:
         node = pop()
         mark = node.mark
@@ -55,15 +57,15 @@ def topological_order(root: Value) -> list[Value]:
         push(node)
         # Constant operands are stored as plain floats, and a missing second one as None.
         x = node.x
-        if type(x) is tuple:  # an n-input node
+        if kind(x) is tuple:  # an n-input node
             for parent in x:
-                if type(parent) is not float and parent.mark is not placed:
+                if kind(parent) is not number and parent.mark is not placed:
                     push(parent)
             continue
-        if x is not None and type(x) is not float and x.mark is not placed:
+        if x is not None and kind(x) is not number and x.mark is not placed:
             push(x)
         y = node.y
-        if y is not None and type(y) is not float and y.mark is not placed:
+        if y is not None and kind(y) is not number and y.mark is not placed:
             push(y)
     return order
 
