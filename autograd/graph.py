@@ -80,6 +80,7 @@ def backward(root: Value, seed: float) -> None:
     the forward pass (``saved``), never from current ``data``.
     """
     order = topological_order(root)
+    kind, number = type, float  # as in topological_order: -0.9% instructions (GPT, MLP)
     for node in order:
         # A leaf's grad of None (PyTorch's p.grad = None) starts again from 0.
         if node.rule is not None or node.grad is None:
@@ -102,37 +103,37 @@ def backward(root: Value, seed: float) -> None:
         # each inlined path equal to its row, bit for bit.
         x, y = node.x, node.y
         if rule is _MUL:
-            if type(x) is not float:
+            if kind(x) is not number:
                 x.grad += node.b * g
-            if type(y) is not float:
+            if kind(y) is not number:
                 y.grad += node.a * g  # type: ignore[union-attr]
         elif rule is _ADD:
-            if type(x) is not float:
+            if kind(x) is not number:
                 x.grad += g
-            if type(y) is not float:
+            if kind(y) is not number:
                 y.grad += g  # type: ignore[union-attr]
         elif rule is _RELU:  # one input, a Value: a number input makes no node
             x.grad += g if node.a > 0.0 else 0.0
-        elif type(x) is tuple:  # an n-input node
+        elif kind(x) is tuple:  # an n-input node
             if rule is _DOT:
                 n = len(x) >> 1
                 saved = node.a
                 for arg, d in zip(x, saved[n:] + saved[:n]):
-                    if type(arg) is not float:
+                    if kind(arg) is not number:
                         arg.grad += d * g
             elif rule is _SUM:
                 for arg in x:
-                    if type(arg) is not float:
+                    if kind(arg) is not number:
                         arg.grad += g
             else:
                 for arg, d in zip(x, rule.vjp(g, *node.a, node.data)):
-                    if type(arg) is not float:
+                    if kind(arg) is not number:
                         arg.grad += d
         elif y is not None:  # any other two-input op
             dx, dy = rule.vjp(g, node.a, node.b, node.data)
-            if type(x) is not float:
+            if kind(x) is not number:
                 x.grad += dx
-            if type(y) is not float:
+            if kind(y) is not number:
                 y.grad += dy  # type: ignore[union-attr]
         else:  # any other one-input op
             x.grad += rule.vjp(g, node.a, node.data)[0]
