@@ -1,7 +1,8 @@
 """Graph traversal: topological order and the reverse sweeps of ``backward()`` and ``gradients``.
 
-Nodes are read through their interface (``rule``, ``operands``, ``saved``, ``mark``;
-see :class:`autograd.Value`); this module never makes a Value, so it imports none.
+Nodes are read through their interface (``rule``, ``operands``, ``saved``, ``mark``, and
+on the hot paths the fields behind the first two, ``x``, ``y``, ``a``, ``b``; see
+:class:`autograd.Value`); this module never makes a Value, so it imports none.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def topological_order(root: Value) -> list[Value]:
     # leaves, such as a model's parameters, are harmless.
     opened, placed = object(), object()
     stack: list[Any] = [root]
-    push, pop, place = stack.append, stack.pop, order.append
+    # type and float as locals, read faster than builtins: 141.6M -> 138.6M instructions
+    # per step of micrograd's demo (its dots' operands make the loop below hot), -1% on the GPT.
+    push, pop, place, kind, number = stack.append, stack.pop, order.append, type, float
     while stack:
         node = pop()
         mark = node.mark
@@ -52,10 +55,18 @@ def topological_order(root: Value) -> list[Value]:
             continue
         node.mark = opened
         push(node)
-        for parent in node.operands:
-            # Constant operands are stored as plain floats; everything else is a Value.
-            if type(parent) is not float and parent.mark is not placed:
-                push(parent)
+        # Constant operands are stored as plain floats, and a missing second one as None.
+        x = node.x
+        if kind(x) is tuple:  # an n-input node
+            for parent in x:
+                if kind(parent) is not number and parent.mark is not placed:
+                    push(parent)
+            continue
+        if x is not None and kind(x) is not number and x.mark is not placed:
+            push(x)
+        y = node.y
+        if y is not None and kind(y) is not number and y.mark is not placed:
+            push(y)
     return order
 
 
@@ -69,50 +80,63 @@ def backward(root: Value, seed: float) -> None:
     the forward pass (``saved``), never from current ``data``.
     """
     order = topological_order(root)
+    kind, number = type, float  # as in topological_order: -0.9% instructions (GPT, MLP)
     for node in order:
         # A leaf's grad of None (PyTorch's p.grad = None) starts again from 0.
-        if node.operands or node.grad is None:
+        if node.rule is not None or node.grad is None:
             node.grad = 0.0
     root.grad += seed
     if mode.current().anomaly:
         _backward_checked(order)
         return
     for node in reversed(order):
-        operands = node.operands
+        rule = node.rule
         g = node.grad
         # Skipping g == 0 keeps 0 * inf (sqrt at 0, say) from turning into NaN.
-        if not operands or g == 0.0:
+        if rule is None or g == 0.0:
             continue
-        rule = node.rule
         # The ops of chains and neurons apply their row's vjp inline (mul: b * g and
         # a * g; add and sum: g; dot: the halves swap; relu: g where its input was
         # > 0, else 0.0), which roughly halves the sweep's cost per node (relu: 10.9M
         # -> 7.0M instructions for backward() over 1000 of them). Constant operands
         # are plain floats and get nothing. tests/test_rules.py::TestRowsAgree holds
         # each inlined path equal to its row, bit for bit.
+        x, y = node.x, node.y
         if rule is _MUL:
-            a, b = operands
-            x, y = node.saved
-            if type(a) is not float:
-                a.grad += y * g  # type: ignore[union-attr]
-            if type(b) is not float:
-                b.grad += x * g  # type: ignore[union-attr]
-        elif rule is _DOT:
-            n = len(operands) >> 1
-            saved = node.saved
-            for arg, d in zip(operands, saved[n:] + saved[:n]):
-                if type(arg) is not float:
-                    arg.grad += d * g  # type: ignore[union-attr]
-        elif rule is _ADD or rule is _SUM:
-            for arg in operands:
-                if type(arg) is not float:
-                    arg.grad += g  # type: ignore[union-attr]
+            if kind(x) is not number:
+                x.grad += node.b * g
+            if kind(y) is not number:
+                y.grad += node.a * g  # type: ignore[union-attr]
+        elif rule is _ADD:
+            if kind(x) is not number:
+                x.grad += g
+            if kind(y) is not number:
+                y.grad += g  # type: ignore[union-attr]
         elif rule is _RELU:  # one input, a Value: a number input makes no node
-            operands[0].grad += g if node.saved[0] > 0.0 else 0.0  # type: ignore[union-attr]
-        else:
-            for arg, d in zip(operands, rule.vjp(g, *node.saved, node.data)):  # type: ignore[union-attr]
-                if type(arg) is not float:
-                    arg.grad += d  # type: ignore[union-attr]
+            x.grad += g if node.a > 0.0 else 0.0
+        elif kind(x) is tuple:  # an n-input node
+            if rule is _DOT:
+                n = len(x) >> 1
+                saved = node.a
+                for arg, d in zip(x, saved[n:] + saved[:n]):
+                    if kind(arg) is not number:
+                        arg.grad += d * g
+            elif rule is _SUM:
+                for arg in x:
+                    if kind(arg) is not number:
+                        arg.grad += g
+            else:
+                for arg, d in zip(x, rule.vjp(g, *node.a, node.data)):
+                    if kind(arg) is not number:
+                        arg.grad += d
+        elif y is not None:  # any other two-input op
+            dx, dy = rule.vjp(g, node.a, node.b, node.data)
+            if kind(x) is not number:
+                x.grad += dx
+            if kind(y) is not number:
+                y.grad += dy  # type: ignore[union-attr]
+        else:  # any other one-input op
+            x.grad += rule.vjp(g, node.a, node.data)[0]
 
 
 def _backward_checked(order: list[Value]) -> None:
@@ -160,14 +184,23 @@ def float_sweep(order: list[Value], seed: float = 1.0) -> dict[Value, float]:
     checked = mode.current().anomaly  # inside detect_anomaly: stop at a NaN or inf
     for node in reversed(order):
         g = grads.get(node, 0.0)
-        if g == 0.0 or not node.operands:
+        rule = node.rule
+        if g == 0.0 or rule is None:
             continue
-        contributions = node.rule.vjp(g, *node.saved, node.data)  # type: ignore[union-attr]
-        for index, (arg, d) in enumerate(zip(node.operands, contributions)):
+        # The fields, not the properties operands and saved: 43.6 -> 30.4 ms on the tiny GPT.
+        x, y = node.x, node.y
+        operands: tuple[Any, ...]
+        if y is not None:
+            operands, contributions = (x, y), rule.vjp(g, node.a, node.b, node.data)
+        elif type(x) is tuple:
+            operands, contributions = x, rule.vjp(g, *node.a, node.data)
+        else:
+            operands, contributions = (x,), rule.vjp(g, node.a, node.data)
+        for index, (arg, d) in enumerate(zip(operands, contributions)):
             if type(arg) is not float:
                 if checked and not math.isfinite(d):
                     raise _anomaly(node, index, d)
-                grads[arg] = grads.get(arg, 0.0) + d  # type: ignore[index, arg-type]
+                grads[arg] = grads.get(arg, 0.0) + d
     return grads
 
 

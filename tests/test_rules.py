@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import struct
@@ -671,6 +672,8 @@ class TestKinksAndEdges:
 EDGE_INPUTS = (0.0, -0.0, 5e-324, -5e-324, 1e-310, 0.5, -0.5, 1.0, -1.0, 2.0, -3.0)
 EDGE_INPUTS += (1e300, -1e300, math.inf, -math.inf, math.nan)
 ANY_INPUT = st.sampled_from(EDGE_INPUTS) | st.floats()
+#: Number exponents for x ** b: the edge floats, ints (small, past 2**53, past 2**1023).
+POW_EXPONENTS = (*EDGE_INPUTS, 0.3, -2.5, 0, 1, 2, 3, -1, -2, 2**53 + 1, 2**1023 + 1, -(2**1023))
 #: The rows that operators build (``x + y``), rather than a function of the same name.
 OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "neg": "-", "abs": "abs"}
 
@@ -801,6 +804,43 @@ class TestRowsAgree:
         out = Value(a) ** b
         assert (out.op, out.saved, type(out.operands[1])) == ("pow", (a, float(b)), float)
         assert _same(out.data, want)
+
+    def test_power_with_a_number_is_the_row_on_edge_inputs(self) -> None:
+        """x ** b (inlined) on every edge base is the row's forward, error and vjp, bit for bit.
+
+        The exponents cover 0 ** negative, a negative base to a non-integer power, int
+        exponents (converted as float() does, past 2**1023 too), NaN and the infinities.
+        """
+        for a, b in itertools.product(EDGE_INPUTS, POW_EXPONENTS):
+            try:
+                want = RULES["pow"].forward(a, float(b))
+            except (ValueError, ZeroDivisionError) as error:
+                with pytest.raises(type(error), match=f"^{re.escape(str(error))}$"):
+                    Value(a) ** b
+                continue
+            x = Value(a)
+            out = x**b
+            assert (out.op, out.operands, out.saved) == ("pow", (x, float(b)), (a, float(b)))
+            assert type(out.operands[1]) is float
+            assert _same(out.data, want)
+            out.backward(1.5)
+            assert _same(x.grad, 0.0 + RULES["pow"].vjp(1.5, a, float(b), want)[0])
+
+    def test_power_with_an_int_past_float_range_is_the_generic_error(self) -> None:
+        """x ** k for an int k too large for a float raises the operators' ValueError."""
+        for k in (2**1024, -(2**1024), 10**400):
+            with pytest.raises(ValueError, match=r"^\*\*: the operand -?\d+.* too large for"):
+                Value(2.0) ** k
+
+    def test_power_with_a_modulus_or_a_non_number_is_refused_as_before(self) -> None:
+        """pow(x, 2, 5) and x ** "2" raise the generic path's TypeErrors, not the fast path's."""
+        for exponent in (2, 2.0):
+            with pytest.raises(TypeError, match=r"^pow\(\) with a modulus is not supported"):
+                pow(Value(2.0), exponent, 5)  # type: ignore[call-overload]
+        with pytest.raises(TypeError, match=r"^unsupported operand type\(s\) for \*\*: 'Value'"):
+            Value(2.0) ** "2"  # type: ignore[operator]
+        with pytest.raises(TypeError, match=r"'Value' and 'bool'"):
+            Value(2.0) ** True
 
     @pytest.mark.parametrize("name", sorted(BUILT_IN_OPS))
     def test_every_row_is_an_operator_or_a_function(self, name: str) -> None:

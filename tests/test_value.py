@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fractions
+import gc
 import math
 
 import pytest
@@ -116,6 +117,32 @@ class TestAttributes:
         """Values use slots: arbitrary attributes cannot be added."""
         with pytest.raises(AttributeError):
             Value(1.0).extra = 1  # type: ignore[attr-defined]
+
+    def test_operands_and_saved_of_every_kind_of_node(self) -> None:
+        """operands and saved hold one item per input, for one, two and n inputs and leaves."""
+        x, y = Value(3.0), Value(-1.0)
+        cases = [
+            (x, (), ()),
+            (x.exp(), (x,), (3.0,)),
+            (x.tanh(), (x,), (3.0,)),
+            (x * y, (x, y), (3.0, -1.0)),
+            (2 - x, (2.0, x), (2.0, 3.0)),
+            (x**2, (x, 2.0), (3.0, 2.0)),
+            (x.maximum(y), (x, y), (3.0, -1.0)),
+            (autograd.sum([x]), (x,), (3.0,)),
+            (autograd.sum([x, y]), (x, y), (3.0, -1.0)),
+            (autograd.dot([x, 2.0], [y, x]), (x, 2.0, y, x), (3.0, 2.0, -1.0, 3.0)),
+        ]
+        with autograd.no_grad():
+            cases.append((x * y, (), ()))
+        for node, operands, saved in cases:
+            assert (node.operands, node.saved) == (operands, saved)
+
+    def test_a_node_is_one_object_for_the_cyclic_gc(self) -> None:
+        """A two-input node keeps its operands and their numbers in slots, not in tuples."""
+        x, y = Value(3.0), Value(-1.0)
+        for node in (x * y, x + 2.0, x.exp(), x**2):
+            assert not [r for r in gc.get_referents(node) if type(r) is tuple]
 
 
 class TestOperators:
