@@ -877,51 +877,32 @@ class TestCrossEntropyRows:
             losses.cross_entropy([[0.0, 1.0]], [[1.0, 0.0, 0.0]])
 
 
+def _sgd_run(
+    loss: Any, X: list[list[float]], y: list[Any], nouts: list[int], **options: Any
+) -> nn.History:
+    """fit with SGD(lr=0.1) on a fresh MLP(2, nouts, seed=0), quietly: its History."""
+    model = MLP(2, nouts, seed=0)
+    optimizer = optim.SGD(model.parameters(), lr=options.pop("lr", 0.1))
+    return fit(model, X, y, loss=loss, optimizer=optimizer, progress=False, **options)
+
+
 class TestLossByName:
     def test_mse_by_name_trains_as_the_function(self) -> None:
         """fit(loss="mse") trains exactly as fit(loss=losses.mse_loss)."""
-        histories = []
-        for loss in ("mse", losses.mse_loss):
-            model = MLP(2, [3, 1], seed=0)
-            histories.append(
-                fit(
-                    model,
-                    [[0.0, 1.0], [1.0, 0.0]],
-                    [0.0, 1.0],
-                    loss=loss,
-                    optimizer=optim.SGD(model.parameters(), lr=0.1),
-                    epochs=3,
-                    progress=False,
-                ).loss
-            )
+        X, y = [[0.0, 1.0], [1.0, 0.0]], [0.0, 1.0]
+        histories = [
+            _sgd_run(loss, X, y, [3, 1], epochs=3).loss for loss in ("mse", losses.mse_loss)
+        ]
         assert histories[0] == histories[1]
 
     def test_unknown_name_lists_the_names(self) -> None:
         """fit(loss="l2") is a ValueError that lists the loss names."""
-        model = MLP(2, [1], seed=0)
         with pytest.raises(ValueError, match=r"^fit: loss must be one of 'mse', 'bce'"):
-            fit(
-                model,
-                [[0.0, 1.0]],
-                [0.0],
-                loss="l2",
-                optimizer=optim.SGD(model.parameters(), lr=0.1),
-                epochs=1,
-                progress=False,
-            )
+            _sgd_run("l2", [[0.0, 1.0]], [0.0], [1], epochs=1)
 
     def test_a_loss_module(self) -> None:
         """A loss module such as nn.MSELoss() is a loss for fit."""
-        model = MLP(2, [1], seed=0)
-        history = fit(
-            model,
-            [[0.0, 1.0]],
-            [0.0],
-            loss=nn.MSELoss(),
-            optimizer=optim.SGD(model.parameters(), lr=0.1),
-            epochs=2,
-            progress=False,
-        )
+        history = _sgd_run(nn.MSELoss(), [[0.0, 1.0]], [0.0], [1], epochs=2)
         assert len(history.loss) == 2
 
     @pytest.mark.parametrize("compile_", [False, True])
@@ -929,21 +910,10 @@ class TestLossByName:
         """fit(loss=BCEWithLogitsLoss()) tracks accuracy and, compiled, runs the same batched
         program as fit(loss=binary_cross_entropy_with_logits): equal histories."""
         X, y = nn.data.make_moons(40, noise=0.1, seed=0)
-        runs = []
-        for loss in (nn.BCEWithLogitsLoss(), losses.binary_cross_entropy_with_logits):
-            model = MLP(2, [4, 1], seed=0)
-            runs.append(
-                fit(
-                    model,
-                    X,
-                    y,
-                    loss=loss,
-                    optimizer=optim.SGD(model.parameters(), lr=0.1),
-                    epochs=3,
-                    progress=False,
-                    compile=compile_,
-                )
-            )
+        module, function = nn.BCEWithLogitsLoss(), losses.binary_cross_entropy_with_logits
+        runs = [
+            _sgd_run(loss, X, y, [4, 1], epochs=3, compile=compile_) for loss in (module, function)
+        ]
         assert runs[0].loss == runs[1].loss
         assert runs[0].accuracy == runs[1].accuracy
         assert len(runs[0].accuracy) == 3
@@ -951,22 +921,11 @@ class TestLossByName:
     def test_a_sum_loss_module_is_called_as_it_is(self) -> None:
         """With reduction="sum" fit calls the module, whose loss is the sum over the batch."""
         X, y = [[0.0, 1.0], [1.0, 0.0]], [0.5, -0.5]
-        runs = []
-        for loss in (nn.MSELoss(reduction="sum"), losses.mse_loss):
-            model = MLP(2, [1], seed=0)
-            runs.append(
-                fit(
-                    model,
-                    X,
-                    y,
-                    loss=loss,
-                    optimizer=optim.SGD(model.parameters(), lr=0.0),
-                    epochs=1,
-                    batch_size=2,
-                    progress=False,
-                ).loss[0]
-            )
-        assert runs[0] == pytest.approx(2 * runs[1], rel=1e-12)
+        summed, mean = (
+            _sgd_run(loss, X, y, [1], lr=0.0, epochs=1, batch_size=2).loss[0]
+            for loss in (nn.MSELoss(reduction="sum"), losses.mse_loss)
+        )
+        assert summed == pytest.approx(2 * mean, rel=1e-12)
 
 
 class TestAccuracyOnPlainNumbers:
