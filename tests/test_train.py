@@ -613,6 +613,43 @@ class TestFitArguments:
             )
 
 
+def _twin_runs(
+    loss: Any,
+    X: Any,
+    y: Any,
+    widths: list[int],
+    *,
+    seed: int = 3,
+    activation: str = "tanh",
+    output_activation: str = "linear",
+    optimizer: Any = lambda params: optim.Adam(params, lr=0.05),
+    **kwargs: Any,
+) -> list[Any]:
+    """The same model trained dynamically and with compile=True: (model, history) each.
+
+    ``optimizer`` makes the optimizer from the parameters; ``kwargs`` go to ``fit``
+    (3 epochs unless given).
+    """
+    kwargs.setdefault("epochs", 3)
+    runs = []
+    for compile in (False, True):
+        model = MLP(
+            len(X[0]), widths, activation=activation, output_activation=output_activation, seed=seed
+        )
+        history = fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=optimizer(model.parameters()),
+            progress=False,
+            compile=compile,
+            **kwargs,
+        )
+        runs.append((model, history))
+    return runs
+
+
 class TestFitCompiled:
     @pytest.mark.parametrize("batch_size", [None, 7])
     def test_same_run_as_the_dynamic_path(self, batch_size: int | None) -> None:
@@ -629,22 +666,17 @@ class TestFitCompiled:
     def test_multiclass_rows_and_integer_targets(self) -> None:
         """A model with several outputs and cross_entropy's class indices trains the same way."""
         X, y = make_blobs(40, centers=3, cluster_std=0.5, seed=0)
-        runs = []
-        for compile in (False, True):
-            model = MLP(2, [6, 3], seed=0)
-            history = fit(
-                model,
-                X,
-                y,
-                loss=losses.cross_entropy,
-                optimizer=optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
-                epochs=4,
-                batch_size=8,
-                progress=False,
-                compile=compile,
-            )
-            runs.append((model, history))
-        (model_d, history_d), (model_c, history_c) = runs
+        (model_d, history_d), (model_c, history_c) = _twin_runs(
+            losses.cross_entropy,
+            X,
+            y,
+            [6, 3],
+            seed=0,
+            activation="relu",
+            optimizer=lambda params: optim.SGD(params, lr=0.1, momentum=0.9),
+            epochs=4,
+            batch_size=8,
+        )
         assert history_c.loss == pytest.approx(history_d.loss, rel=1e-9)
         assert history_c.accuracy == history_d.accuracy
         assert _params_close(model_c.parameters(), model_d.parameters())
@@ -658,22 +690,17 @@ class TestFitCompiled:
     def test_any_mlp_trains_the_same(self, hidden: list[int], activation: str, seed: int) -> None:
         """For random MLP shapes and activations, compiled training equals the dynamic run."""
         X, y = make_moons(12, noise=0.2, seed=seed)
-        runs = []
-        for compile in (False, True):
-            model = MLP(2, [*hidden, 1], activation=activation, seed=seed)
-            history = fit(
-                model,
-                X,
-                y,
-                loss=losses.binary_cross_entropy_with_logits,
-                optimizer=optim.SGD(model.parameters(), lr=0.1),
-                epochs=2,
-                batch_size=5,
-                progress=False,
-                compile=compile,
-            )
-            runs.append((model, history))
-        (model_d, history_d), (model_c, history_c) = runs
+        (model_d, history_d), (model_c, history_c) = _twin_runs(
+            losses.binary_cross_entropy_with_logits,
+            X,
+            y,
+            [*hidden, 1],
+            seed=seed,
+            activation=activation,
+            optimizer=lambda params: optim.SGD(params, lr=0.1),
+            epochs=2,
+            batch_size=5,
+        )
         assert history_c.loss == pytest.approx(history_d.loss, rel=1e-9)
         assert _params_close(model_c.parameters(), model_d.parameters())
 
@@ -723,26 +750,6 @@ class TestFitCompiled:
         assert quiet == []
         assert len(said) == 1 and "fit(compile=True) tracing the model" in said[0]
         assert "dynamic path" in said[0]
-
-
-def _twin_runs(loss: Any, X: Any, y: Any, widths: list[int], **kwargs: Any) -> list[Any]:
-    """The same model trained dynamically and with compile=True: (model, history) each."""
-    runs = []
-    for compile in (False, True):
-        model = MLP(len(X[0]), widths, activation="tanh", seed=3)
-        history = fit(
-            model,
-            X,
-            y,
-            loss=loss,
-            optimizer=optim.Adam(model.parameters(), lr=0.05),
-            epochs=3,
-            progress=False,
-            compile=compile,
-            **kwargs,
-        )
-        runs.append((model, history))
-    return runs
 
 
 class TestFitBatched:
@@ -799,22 +806,17 @@ class TestFitBatched:
     def test_sigmoid_probabilities_train_as_on_the_graph(self) -> None:
         """binary_cross_entropy on sigmoid outputs, batched, equals the dynamic run."""
         X, y = make_moons(24, noise=0.2, seed=2)
-        runs = []
-        for compile in (False, True):
-            model = MLP(2, [4, 1], output_activation="sigmoid", seed=1)
-            history = fit(
-                model,
-                X,
-                y,
-                loss=losses.binary_cross_entropy,
-                optimizer=optim.SGD(model.parameters(), lr=0.5),
-                epochs=3,
-                batch_size=6,
-                progress=False,
-                compile=compile,
-            )
-            runs.append((model, history))
-        (model_d, history_d), (model_c, history_c) = runs
+        (model_d, history_d), (model_c, history_c) = _twin_runs(
+            losses.binary_cross_entropy,
+            X,
+            y,
+            [4, 1],
+            seed=1,
+            activation="relu",
+            output_activation="sigmoid",
+            optimizer=lambda params: optim.SGD(params, lr=0.5),
+            batch_size=6,
+        )
         assert history_c.loss == pytest.approx(history_d.loss, rel=1e-12)
         assert _params_close(model_c.parameters(), model_d.parameters(), tol=1e-12)
 
