@@ -312,23 +312,25 @@ def bench_dag(repeats: int, quick: bool, notes: list[str]) -> list[dict[str, Any
     return rows
 
 
+def _from_ms(workload: str, row: dict[str, Any], repeats: int) -> dict[str, Any]:
+    """A result row from a sub-benchmark's row of milliseconds, timed with the GC on."""
+    return {
+        "workload": workload,
+        "variant": row["variant"],
+        "gc": "on",
+        "unit": "ms",
+        "median": row["median_ms"],
+        "min": row["min_ms"],
+        "max": row["max_ms"],
+        "repeats": repeats,
+    }
+
+
 def bench_compiled(repeats: int) -> list[dict[str, Any]]:
     """autograd.compile against the dynamic engine and hand-written floats (bench_compile.py)."""
     import bench_compile
 
-    return [
-        {
-            "workload": row["workload"],
-            "variant": row["variant"],
-            "gc": "on",
-            "unit": "ms",
-            "median": row["median_ms"],
-            "min": row["min_ms"],
-            "max": row["max_ms"],
-            "repeats": repeats,
-        }
-        for row in bench_compile.run(repeats)
-    ]
+    return [_from_ms(row["workload"], row, repeats) for row in bench_compile.run(repeats)]
 
 
 def bench_batched(repeats: int, quick: bool, notes: list[str]) -> list[dict[str, Any]]:
@@ -346,16 +348,7 @@ def bench_batched(repeats: int, quick: bool, notes: list[str]) -> list[dict[str,
 
         torch.set_num_threads(1)
     return [
-        {
-            "workload": f"batched step n={row['n']}",
-            "variant": row["variant"],
-            "gc": "on",
-            "unit": "ms",
-            "median": row["median_ms"],
-            "min": row["min_ms"],
-            "max": row["max_ms"],
-            "repeats": row["repeats"],
-        }
+        _from_ms(f"batched step n={row['n']}", row, row["repeats"])
         for row in bench_batched.run(repeats, quick, available)
     ]
 
