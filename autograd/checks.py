@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 __all__ = [
     "MAX_SHOWN",
@@ -209,6 +209,16 @@ def _interval(low: float | None, low_open: bool, high: float | None, high_open: 
     return ""
 
 
+def _is_real(value: object) -> TypeGuard[numbers.Real]:
+    """A real number, bool excluded.
+
+    float and int are tested first: numbers.Real is an ABC, and an isinstance against
+    it costs several times more (most of accuracy's time over 10,000 samples).
+    """
+    cls = type(value)
+    return cls is float or cls is int or (cls is not bool and isinstance(value, numbers.Real))
+
+
 def real(
     where: str,
     name: str,
@@ -249,7 +259,7 @@ def real(
           ...
         ValueError: Adam: betas[0] must be in [0, 1), got 1.0
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not _is_real(value):
         raise _type_error(where, name, "a real number", value)
     try:
         number = float(value)
@@ -298,7 +308,7 @@ def number(where: str, name: str, value: object, *, what: str = "a real number")
           ...
         ValueError: Value: data must be a real number within float range (about +-1.8e308), ...
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not _is_real(value):
         raise _type_error(where, name, what, value)
     try:
         return float(value)
@@ -323,7 +333,7 @@ def is_finite_real(value: object) -> bool:
         >>> [is_finite_real(v) for v in (1, 2.5, True, float("nan"), 10**400, "1")]
         [True, True, False, False, False, False]
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not _is_real(value):
         return False
     try:
         return math.isfinite(value)
@@ -356,7 +366,7 @@ def scalar(where: str, name: str, value: object, kind: type[_T]) -> _T | float:
     """
     if isinstance(value, kind):
         return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not _is_real(value):
         raise _type_error(where, name, f"a {kind.__name__} or a real number", value)
     try:
         return float(value)

@@ -65,10 +65,6 @@ def _score(where: str, name: str, x: object) -> float:
     return number
 
 
-#: Targets of this size or larger are checked as numbers (one too large for a float is an error).
-_PLAIN_INT = 2**53
-
-
 def accuracy(
     predictions: Sequence[Any], targets: Sequence[Any], *, threshold: float = 0.0
 ) -> float:
@@ -134,16 +130,6 @@ def accuracy(
                     where, f"targets[{i}]", target, minimum=0, maximum=width - 1, why=classes
                 )
             correct += scores.index(max(scores)) == label
-        elif (  # a float prediction, such as a program's, against a plain target: the checks
-            # below cost 46 ms for 10,000 samples, more than a batched epoch's program
-            type(prediction) is float
-            and prediction == prediction
-            and (
-                (type(target) is float and math.isfinite(target))
-                or (type(target) is int and -_PLAIN_INT < target < _PLAIN_INT)
-            )
-        ):
-            correct += (prediction > cut) == (target > 0)
         else:
             truth = target.data if isinstance(target, Value) else target
             positive = checks.real(where, f"targets[{i}]", truth) > 0.0
