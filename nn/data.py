@@ -20,6 +20,7 @@ from .text import CharTokenizer, names  # text for language models, re-exported 
 
 __all__ = [
     "CharTokenizer",
+    "batch_positions",
     "batches",
     "make_blobs",
     "make_circles",
@@ -561,19 +562,54 @@ def batches(
     """
     where = "batches"
     n = _check_xy(where, X, y)
+    return _batch_iterator(X, y, _positions(where, n, batch_size, shuffle, seed))
+
+
+def batch_positions(
+    n: int, batch_size: int, *, shuffle: bool = True, seed: int | None = None
+) -> list[list[int]]:
+    """The positions ``0 .. n-1`` in the batches :func:`batches` makes of ``n`` samples.
+
+    For data that is already checked (``nn.fit`` draws each epoch's order with it):
+    ``batches(X, y, ...)`` with the same arguments yields the rows and targets at
+    these positions.
+
+    Args:
+        n: the number of samples, >= 1.
+        batch_size: the number of positions per batch, >= 1.
+        shuffle: draw a random order; if False, ``0 .. n-1`` in order.
+        seed: an int >= 0 for a reproducible order, or None for fresh randomness.
+
+    Returns:
+        A list of batches, each a list of positions; every position once.
+
+    Raises:
+        TypeError: if an argument has the wrong type.
+        ValueError: if ``n`` or ``batch_size`` is < 1.
+
+    Examples:
+        >>> batch_positions(5, 2, shuffle=False)
+        [[0, 1], [2, 3], [4]]
+    """
+    return _positions("batch_positions", n, batch_size, shuffle, seed)
+
+
+def _positions(
+    where: str, n: object, batch_size: object, shuffle: object, seed: object
+) -> list[list[int]]:
+    """``batch_positions``, its checks naming ``where``."""
+    count = checks.size(where, "n", n)
     size = checks.integer(where, "batch_size", batch_size, minimum=1)
     rng = _rng(where, seed)
-    shuffle = checks.flag(where, "shuffle", shuffle)
-    order = list(range(n))
-    if shuffle:
+    order = list(range(count))
+    if checks.flag(where, "shuffle", shuffle):
         rng.shuffle(order)
-    return _batch_iterator(X, y, order, size)
+    return [order[start : start + size] for start in range(0, count, size)]
 
 
 def _batch_iterator(
-    X: Sequence[Sequence[_T]], y: Sequence[_L], order: list[int], size: int
+    X: Sequence[Sequence[_T]], y: Sequence[_L], chunks: list[list[int]]
 ) -> Iterator[tuple[list[list[_T]], list[_L]]]:
     """The batches of ``batches``, a separate generator so its checks run eagerly."""
-    for start in range(0, len(order), size):
-        chunk = order[start : start + size]
+    for chunk in chunks:
         yield [list(X[i]) for i in chunk], [y[i] for i in chunk]

@@ -588,6 +588,14 @@ TARGETS: list[Target] = [
         {**_SEED, "batch_size": ("huge int",)},  # a batch may exceed the data
         flags=("shuffle",),
     ),
+    Target(
+        "nn.data.batch_positions",
+        "batch_positions",
+        nn.data.batch_positions,
+        lambda _: {"n": 5, "batch_size": 2},
+        {**_SEED, "batch_size": ("huge int",)},  # a batch may exceed the data
+        flags=("shuffle",),
+    ),
     # nn.losses
     Target(
         "nn.losses.mse_loss",

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nn.data import (
+    batch_positions,
     batches,
     make_blobs,
     make_circles,
@@ -627,6 +628,22 @@ class TestTrainTestSplit:
 class TestBatches:
     X: ClassVar[list[list[float]]] = [[float(i)] for i in range(10)]
     y: ClassVar[list[int]] = list(range(10))
+
+    @given(
+        n=st.integers(1, 50),
+        batch_size=st.integers(1, 60),
+        shuffle=st.booleans(),
+        seed=st.integers(0, 2**32),
+    )
+    def test_positions_are_the_batches_order(
+        self, n: int, batch_size: int, shuffle: bool, seed: int
+    ) -> None:
+        """batch_positions gives the positions of the rows batches yields, batch by batch."""
+        positions = batch_positions(n, batch_size, shuffle=shuffle, seed=seed)
+        made = batches(
+            [[i] for i in range(n)], list(range(n)), batch_size, shuffle=shuffle, seed=seed
+        )
+        assert positions == [y_batch for _, y_batch in made]
 
     @given(
         n=st.integers(1, 50),
