@@ -7,13 +7,12 @@ that drifts from the code.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from examples import python_blocks, run_in_order
 
 import autograd
 import nn
@@ -41,15 +40,6 @@ def _section(name: str) -> str:
 def _expanded(page: Path) -> str:
     """A page's Markdown with the README sections it includes put in, as MkDocs does."""
     return SNIPPET.sub(lambda m: _section(m.group(1)), page.read_text())
-
-
-def _expected_output(block: str) -> list[str]:
-    """The ``# ...`` comments on print lines, which state what each print shows."""
-    return [
-        line.split("#", 1)[1].strip()
-        for line in block.splitlines()
-        if line.startswith("print(") and "#" in line
-    ]
 
 
 def _slug(heading: str) -> str:
@@ -88,11 +78,7 @@ class TestPages:
         """The pages' examples, README sections included, run in order and print their comments."""
         namespace: dict[str, object] = {}
         for name in MD_PAGES:
-            for block in re.findall(r"```python\n(.*?)```", _expanded(DOCS / name), re.DOTALL):
-                out = io.StringIO()
-                with contextlib.redirect_stdout(out):
-                    exec(compile(block, name, "exec"), namespace)
-                assert out.getvalue().splitlines() == _expected_output(block), (name, block)
+            run_in_order(python_blocks(_expanded(DOCS / name)), name, namespace)
 
     @pytest.mark.parametrize("source", ["README.md", *(f"docs/{p}" for p in MD_PAGES)])
     def test_relative_links_resolve(self, source: str) -> None:

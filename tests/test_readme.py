@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
+from examples import python_blocks, run_in_order
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
-
-
-def _expected_output(block: str) -> list[str]:
-    """The ``# ...`` comments on print lines, which state what each print shows."""
-    return [
-        line.split("#", 1)[1].strip()
-        for line in block.splitlines()
-        if line.startswith("print(") and "#" in line
-    ]
+BLOCKS = python_blocks(README.read_text())
 
 
 class TestReadme:
@@ -32,14 +23,7 @@ class TestReadme:
         Each commented print prints its comment, and each ``test_`` function an
         example defines passes when called.
         """
-        namespace: dict[str, object] = {}
-        for block in BLOCKS:
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                exec(compile(block, str(README), "exec"), namespace)
-            assert out.getvalue().splitlines() == _expected_output(block), block
-            for name in re.findall(r"^def (test_\w+)", block, flags=re.MULTILINE):
-                namespace[name]()  # type: ignore[operator]
+        run_in_order(BLOCKS, str(README), {})
 
 
 def _extras() -> dict[str, list[str]]:
