@@ -56,15 +56,14 @@ def topological_order(root: Value) -> list[Value]:
         node.mark = opened
         push(node)
         # Constant operands are stored as plain floats, and a missing second one as None.
-        x = node.x
-        if kind(x) is tuple:  # an n-input node
-            for parent in x:
+        x, y = node.x, node.y
+        if kind(x) is tuple:  # an n-input node (a dot's second vector in y)
+            for parent in x if y is None else x + y:
                 if kind(parent) is not number and parent.mark is not placed:
                     push(parent)
             continue
         if x is not None and kind(x) is not number and x.mark is not placed:
             push(x)
-        y = node.y
         if y is not None and kind(y) is not number and y.mark is not placed:
             push(y)
     return order
@@ -106,19 +105,20 @@ def backward(root: Value, seed: float) -> None:
             if kind(x) is not number:
                 x.grad += node.b * g
             if kind(y) is not number:
-                y.grad += node.a * g  # type: ignore[union-attr]
+                y.grad += node.a * g
         elif rule is _ADD:
             if kind(x) is not number:
                 x.grad += g
             if kind(y) is not number:
-                y.grad += g  # type: ignore[union-attr]
+                y.grad += g
         elif rule is _RELU:  # one input, a Value: a number input makes no node
             x.grad += g if node.a > 0.0 else 0.0
         elif kind(x) is tuple:  # an n-input node
-            if rule is _DOT:
-                n = len(x) >> 1
-                saved = node.a
-                for arg, d in zip(x, saved[n:] + saved[:n]):
+            if rule is _DOT:  # its two vectors apart (see Value)
+                for arg, d in zip(x, node.b):
+                    if kind(arg) is not number:
+                        arg.grad += d * g
+                for arg, d in zip(y, node.a):
                     if kind(arg) is not number:
                         arg.grad += d * g
             elif rule is _SUM:
@@ -134,7 +134,7 @@ def backward(root: Value, seed: float) -> None:
             if kind(x) is not number:
                 x.grad += dx
             if kind(y) is not number:
-                y.grad += dy  # type: ignore[union-attr]
+                y.grad += dy
         else:  # any other one-input op
             x.grad += rule.vjp(g, node.a, node.data)[0]
 
@@ -190,10 +190,10 @@ def float_sweep(order: list[Value], seed: float = 1.0) -> dict[Value, float]:
         # The fields, not the properties operands and saved: 43.6 -> 30.4 ms on the tiny GPT.
         x, y = node.x, node.y
         operands: tuple[Any, ...]
-        if y is not None:
+        if type(x) is tuple:  # n inputs (a dot's in two tuples)
+            operands, contributions = node.operands, rule.vjp(g, *node.saved, node.data)
+        elif y is not None:
             operands, contributions = (x, y), rule.vjp(g, node.a, node.b, node.data)
-        elif type(x) is tuple:
-            operands, contributions = x, rule.vjp(g, *node.a, node.data)
         else:
             operands, contributions = (x,), rule.vjp(g, node.a, node.data)
         for index, (arg, d) in enumerate(zip(operands, contributions)):

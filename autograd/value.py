@@ -62,9 +62,10 @@ class Value:
     ``operands`` and ``saved`` are read from four fields, which the graph sweeps read
     directly: ``x`` and ``y``, the first and second operand (``y`` is None for a
     one-input op), and ``a`` and ``b``, their numbers (as the rows name them). A node
-    of an n-input op (``sum``, ``dot``, ``max``, a custom op of three or more inputs)
-    keeps the tuples ``operands`` in ``x`` and ``saved`` in ``a``, and None in ``y``
-    and ``b``. A leaf has None in all four.
+    of an n-input op (``sum``, ``max``, a custom op of three or more inputs) keeps the
+    tuples ``operands`` in ``x`` and ``saved`` in ``a``, and None in ``y`` and ``b``;
+    a ``dot`` node keeps its two vectors apart, ``xs`` in ``x`` and ``ys`` in ``y``,
+    their numbers in ``a`` and ``b``. A leaf has None in all four.
 
     Args:
         data: a real number (int, float, ``numbers.Real``, NumPy scalars); it is
@@ -101,9 +102,9 @@ class Value:
     rule: Rule | None
     # See the class docstring: x and a hold a tuple for an n-input op, else one item.
     x: Any  # Value | float | tuple[Value | float, ...] | None
-    y: Value | float | None
+    y: Any  # Value | float | tuple[Value | float, ...] (a dot's) | None
     a: Any  # float | tuple[float, ...] | None
-    b: Any  # float | None
+    b: Any  # float | tuple[float, ...] (a dot's) | None
     mark: object
 
     def __init__(self, data: float, label: str = "") -> None:
@@ -139,17 +140,21 @@ class Value:
     def operands(self) -> tuple[Value | float, ...]:
         """The inputs in order, Values and constant floats (``()`` for a leaf)."""
         x, y = self.x, self.y
+        if type(x) is tuple:  # an n-input node; a dot's second vector is in y
+            return x if y is None else x + y
         if y is not None:
             return (x, y)
-        return x if type(x) is tuple else () if x is None else (x,)
+        return () if x is None else (x,)
 
     @property
     def saved(self) -> tuple[float, ...]:
         """The inputs' numbers at the forward pass, one per operand (``()`` for a leaf)."""
         a, b = self.a, self.b
+        if type(a) is tuple:  # an n-input node; a dot's second vector is in b
+            return a if b is None else a + b
         if b is not None:
             return (a, b)
-        return a if type(a) is tuple else () if a is None else (a,)
+        return () if a is None else (a,)
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -588,13 +593,15 @@ _DEFAULT_MODE = mode.DEFAULT
 # The rows that operators use, looked up once.
 _ADD, _SUB, _MUL, _DIV, _POW = (RULES[op] for op in ("add", "sub", "mul", "div", "pow"))
 _NEG, _ABS, _LEAKY_RELU = RULES["neg"], RULES["abs"], RULES["leaky_relu"]
-_EXP, _LOG, _RELU = RULES["exp"], RULES["log"], RULES["relu"]
+_EXP, _LOG, _RELU, _DOT = (RULES[op] for op in ("exp", "log", "relu", "dot"))
 _math_exp, _math_log, _math_pow, _INF = math.exp, math.log, math.pow, math.inf
 
 
-def record(
-    rule: Rule, data: float, operands: tuple[Value | float, ...], saved: tuple[float, ...]
-) -> Value:
+Operands: TypeAlias = tuple[Value | float, ...]  # a node's inputs, Values and constants
+Numbers: TypeAlias = tuple[float, ...]  # their numbers at the forward pass
+
+
+def record(rule: Rule, data: float, operands: Operands, saved: Numbers) -> Value:
     """A new Value holding ``data``, made by ``rule`` from ``operands``.
 
     The one way nodes are made: operators, methods, ``autograd`` functions and custom
@@ -604,6 +611,9 @@ def record(
     mode it also honours ``no_grad`` (the result is a leaf), ``scope``
     and ``detect_anomaly``.
     """
+    if rule is _DOT:  # its two vectors apart
+        n = len(operands) >> 1
+        return record_dot(data, operands[:n], operands[n:], saved[:n], saved[n:])
     out: Value = _new_value(Value)
     # Three fields to a line (see Value.__add__), y and b None unless set below, the
     # arity read once: 138.4M -> 136.6M instructions per step of micrograd's demo.
@@ -615,6 +625,19 @@ def record(
         (out.x,), (out.a,) = operands, saved
     else:  # n inputs: the tuples themselves
         out.x, out.a = operands, saved
+    return out if _current_mode() is _DEFAULT_MODE else _in_mode(out)
+
+
+def record_dot(data: float, xs: Operands, ys: Operands, a: Numbers, b: Numbers) -> Value:
+    """``record(RULES["dot"], data, xs + ys, a + b)``, with the two vectors kept apart.
+
+    A layer's neurons all read one input vector, so their dot nodes share one tuple
+    of inputs (``ys``) and one of their numbers (``b``) instead of a copy each.
+    """
+    out: Value = _new_value(Value)
+    out.data, out.grad, out.mark = data, 0.0, None
+    out.rule, out.x, out.y = _DOT, xs, ys
+    out.a, out.b = a, b
     return out if _current_mode() is _DEFAULT_MODE else _in_mode(out)
 
 

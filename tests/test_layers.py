@@ -212,6 +212,14 @@ class TestLayerReadsInputsOnce:
                 [_bits(a) for a in want.saved],
             )
 
+    def test_neurons_share_one_tuple_of_inputs(self) -> None:
+        """The dot nodes of one layer call share their second vector, [*x, 1.0], and its numbers."""
+        layer = Layer(2, 3, seed=0)
+        x = [Value(0.5), -2.0]
+        dots = [out.parents[0] for out in layer(x)]
+        assert dots[0].y == (x[0], -2.0, 1.0) and dots[0].b == (0.5, -2.0, 1.0)
+        assert all(d.y is dots[0].y and d.b is dots[0].b for d in dots)
+
     def test_drawing_scopes_keep_the_same_nodes(self) -> None:
         """Inside a scope (each neuron a cluster) the layer makes the same nodes."""
         layer = Layer(2, 3, seed=0)

@@ -138,6 +138,12 @@ class TestAttributes:
         for node, operands, saved in cases:
             assert (node.operands, node.saved) == (operands, saved)
 
+    def test_a_dot_node_keeps_its_two_vectors_apart(self) -> None:
+        """A dot node holds xs and ys in x and y, their numbers in a and b (see Value)."""
+        x, y = Value(3.0), Value(-1.0)
+        node = autograd.dot([x, 2.0], [y, x])
+        assert (node.x, node.y, node.a, node.b) == ((x, 2.0), (y, x), (3.0, 2.0), (-1.0, 3.0))
+
     def test_a_node_is_one_object_for_the_cyclic_gc(self) -> None:
         """A two-input node keeps its operands and their numbers in slots, not in tuples."""
         x, y = Value(3.0), Value(-1.0)
