@@ -21,12 +21,16 @@ __all__ = ["backward", "float_sweep", "topological_order", "value_sweep"]
 _ADD, _MUL, _SUM, _DOT, _RELU = (RULES[op] for op in ("add", "mul", "sum", "dot", "relu"))
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, *, live: bool = False) -> list[Value]:
     """Every Value that ``root`` depends on, parents before children, ending with ``root``.
 
     An iterative depth-first search: an explicit stack instead of recursion, so
     a chain a million nodes deep needs no recursion limit. The order depends
     only on the graph, so it is the same on every run.
+
+    With ``live=True``, the order ``backward()`` sweeps, the search does not go past
+    a ``relu`` whose input was <= 0 or NaN: it passes back exactly 0, so the nodes
+    that only such relus lead to would get no gradient, and are left out.
     """
     order: list[Value] = []
     # Each sort marks the nodes it reaches with its own two fresh tokens, instead of
@@ -44,6 +48,7 @@ def topological_order(root: Value) -> list[Value]:
     # type and float as locals, read faster than builtins: 141.6M -> 138.6M instructions
     # per step of micrograd's demo (its dots' operands make the loop below hot), -1% on the GPT.
     push, pop, place, kind, number = stack.append, stack.pop, order.append, type, float
+    relu = _RELU
     while stack:
         node = pop()
         mark = node.mark
@@ -62,6 +67,11 @@ def topological_order(root: Value) -> list[Value]:
                 if kind(parent) is not number and parent.mark is not placed:
                     push(parent)
             continue
+        # live: a sample whose hinge loss is 0, or a neuron that is off, is neither sorted
+        # nor swept, as careful hand-written code skips it. backward() of micrograd's
+        # demo step: 4.0 -> 2.9 ms on the first step, 3.6 -> 1.3 ms by the 20th.
+        if live and node.rule is relu and not node.a > 0.0:
+            continue
         if x is not None and kind(x) is not number and x.mark is not placed:
             push(x)
         if y is not None and kind(y) is not number and y.mark is not placed:
@@ -74,11 +84,13 @@ def backward(root: Value, seed: float) -> None:
 
     Intermediate nodes' ``grad`` is reset and recomputed; leaves accumulate,
     and a leaf whose ``grad`` was set to None, as in PyTorch, starts from 0.
+    Nodes that only relus that were off lead to are not visited (see
+    ``topological_order(live=True)``): they keep their ``grad``.
     Each node is visited once, so a node used several times sums the
     contributions of all its uses. Derivatives come from the numbers saved in
     the forward pass (``saved``), never from current ``data``.
     """
-    order = topological_order(root)
+    order = topological_order(root, live=True)
     kind, number = type, float  # as in topological_order: -0.9% instructions (GPT, MLP)
     for node in order:
         # A leaf's grad of None (PyTorch's p.grad = None) starts again from 0.

@@ -170,7 +170,11 @@ class Value:
         ``x.grad = 0.0``, or None as in PyTorch) between steps; intermediate nodes' ``grad`` is
         recomputed from scratch on every call. A node whose gradient is exactly 0
         contributes exactly 0 to its parents, even where a local derivative is
-        infinite (``sqrt`` at 0).
+        infinite (``sqrt`` at 0). A ``relu`` whose input was <= 0 passes back
+        exactly 0, so backward() does not visit what only such relus lead to (a
+        neuron that is off, a sample whose hinge loss is 0): those nodes keep the
+        ``grad`` they had, which is 0.0 for a node made since the last backward(),
+        and a leaf's None stays None.
 
         Args:
             grad: the gradient of the final objective with respect to this Value

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from strategies import Expression, bounded_floats, differentiable_cases, expressions, to_values
 
 import autograd
+import nn
 from autograd import Value, gradcheck, gradients
 from autograd.graph import topological_order
 
@@ -124,6 +125,68 @@ class TestBackward:
         assert len(topological_order(y)) == 1 + 60 * 3
         y.backward()
         assert x.grad == 2.0**60
+
+
+class TestLiveOrder:
+    def test_backward_does_not_go_past_a_relu_that_was_off(self) -> None:
+        """What only an off relu leads to is left out of backward()'s order; the rest is kept."""
+        x, w = Value(-1.0), Value(3.0)
+        h = x * w
+        off = h.relu()  # its input, -3, is <= 0
+        out = off + x
+        assert set(topological_order(out, live=True)) == {x, off, out}
+        assert set(topological_order(out)) == {x, w, h, off, out}
+        out.backward()
+        assert (x.grad, w.grad, h.grad, off.grad) == (1.0, 0.0, 0.0, 1.0)
+
+    @pytest.mark.parametrize("a", [0.0, -0.0, -2.5, math.nan, -math.inf])
+    def test_every_off_input_stops_the_search(self, a: float) -> None:
+        """A relu input <= 0 or NaN passes back exactly 0, so the sort stops there."""
+        x = Value(a)
+        y = (x * 2.0).relu()
+        assert topological_order(y, live=True) == [y]
+        y.backward()
+        assert x.grad == 0.0
+
+    def test_an_on_relu_is_followed(self) -> None:
+        """A relu whose input was > 0 passes its gradient back as before."""
+        x = Value(2.0)
+        y = (x * 3.0).relu()
+        assert topological_order(y, live=True) == topological_order(y)
+        y.backward()
+        assert x.grad == 3.0
+
+    def test_a_node_behind_an_off_relu_is_reached_through_another_path(self) -> None:
+        """A node that an off relu and a live path both lead to gets its full gradient."""
+        x = Value(-2.0)
+        h = x * 5.0
+        out = h.relu() + h * h
+        out.backward()
+        assert (h.grad, x.grad) == (2 * h.data, 2 * h.data * 5.0)
+
+    def test_nodes_only_an_off_relu_leads_to_keep_their_grad(self) -> None:
+        """backward() leaves their grad as it was: a None leaf stays None (PyTorch gives 0)."""
+        x, w = Value(-1.0), Value(3.0)
+        h = x * w
+        h.backward()  # another root reaches h: h.grad = 1, x.grad = 3, w.grad = -1
+        x.grad = None  # type: ignore[assignment]
+        h.relu().backward()
+        assert (x.grad, w.grad, h.grad) == (None, -1.0, 1.0)
+
+    def test_a_relu_network_gets_the_gradients_of_the_full_sweep(self) -> None:
+        """On an MLP with dead neurons and inactive samples, backward() equals gradients()."""
+        model = nn.MLP(2, [8, 8, 1], seed=3)
+        X = [[0.5, -1.0], [-2.0, 0.25], [1.5, 1.5], [-0.5, -0.5]]
+        y = [1.0, -1.0, 1.0, -1.0]
+        losses = [(1.0 - t * model(x)).relu() for x, t in zip(X, y, strict=True)]
+        loss = autograd.sum(losses)
+        params = model.parameters()
+        assert len(topological_order(loss, live=True)) < len(topological_order(loss))
+        loss.backward()
+        expected = gradients(loss, params)
+        assert any(g != 0.0 for g in expected)
+        for p, g in zip(params, expected, strict=True):
+            assert math.isclose(p.grad, g, rel_tol=1e-12, abs_tol=1e-15)
 
 
 class TestMemory:
