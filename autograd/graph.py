@@ -30,7 +30,9 @@ def topological_order(root: Value, *, live: bool = False) -> list[Value]:
 
     With ``live=True``, the order ``backward()`` sweeps, the search does not go past
     a ``relu`` whose input was <= 0 or NaN: it passes back exactly 0, so the nodes
-    that only such relus lead to would get no gradient, and are left out.
+    that only such relus lead to would get no gradient, and are left out. Such an
+    off relu's input is then not treated as its parent: it may come after the relu
+    in the order (reached through another path), or not at all.
     """
     order: list[Value] = []
     # Each sort marks the nodes it reaches with its own two fresh tokens, instead of
@@ -108,7 +110,7 @@ def backward(root: Value, seed: float) -> None:
             continue
         # The ops of chains and neurons apply their row's vjp inline (mul: b * g and
         # a * g; add and sum: g; dot: the halves swap; relu: g where its input was
-        # > 0, else 0.0), which roughly halves the sweep's cost per node (relu: 10.9M
+        # > 0, else nothing), which roughly halves the sweep's cost per node (relu: 10.9M
         # -> 7.0M instructions for backward() over 1000 of them). Constant operands
         # are plain floats and get nothing. tests/test_rules.py::TestRowsAgree holds
         # each inlined path equal to its row, bit for bit.
@@ -124,7 +126,8 @@ def backward(root: Value, seed: float) -> None:
             if kind(y) is not number:
                 y.grad += g
         elif rule is _RELU:  # one input, a Value: a number input makes no node
-            x.grad += g if node.a > 0.0 else 0.0
+            if node.a > 0.0:  # an off relu passes nothing: its input may not be in order
+                x.grad += g
         elif kind(x) is tuple:  # an n-input node
             if rule is _DOT:  # its two vectors apart (see Value)
                 for arg, d in zip(x, node.b):
@@ -158,8 +161,8 @@ def _backward_checked(order: list[Value]) -> None:
         raise FloatingPointError(f"detect_anomaly: backward() was seeded with {root.grad!r}")
     for node in reversed(order):
         g = node.grad
-        if g == 0.0 or not node.operands:
-            continue
+        if g == 0.0 or not node.operands or (node.rule is _RELU and not node.a > 0.0):
+            continue  # an off relu passes nothing (see topological_order's live)
         contributions = node.rule.vjp(g, *node.saved, node.data)  # type: ignore[union-attr]
         for index, (arg, contribution) in enumerate(zip(node.operands, contributions)):
             if type(arg) is float:
@@ -199,7 +202,8 @@ def float_sweep(order: list[Value], seed: float = 1.0) -> dict[Value, float]:
         rule = node.rule
         if g == 0.0 or rule is None:
             continue
-        # The fields, not the properties operands and saved: 43.6 -> 30.4 ms on the tiny GPT.
+        # The fields, not the properties operands and saved: 43.6 -> 30.4 ms on the tiny GPT
+        # (n-input nodes, fewer, use the properties, which join a dot's two tuples).
         x, y = node.x, node.y
         operands: tuple[Any, ...]
         if type(x) is tuple:  # n inputs (a dot's in two tuples)

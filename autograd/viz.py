@@ -389,11 +389,18 @@ def _quoted(s: str) -> str:
     return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def _grad_colors(grad: float) -> tuple[str, str]:
-    """The (fill, text) colours for a gradient, by the band its size falls in."""
-    if grad == 0.0:
+def _grad_colors(grad: float | None) -> tuple[str, str]:
+    """The (fill, text) colours for a gradient, by the band its size falls in.
+
+    None, a leaf's grad as PyTorch's ``p.grad = None`` leaves it when no gradient
+    reaches the leaf, is coloured as 0; so is anything else that is no number.
+    """
+    try:
+        size = abs(float(grad))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
         return _GRAD_ZERO
-    size = abs(grad)
+    if size == 0.0:
+        return _GRAD_ZERO
     for bound, fill, ink in _GRAD_BANDS:
         if size < bound:
             return fill, ink

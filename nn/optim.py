@@ -69,6 +69,8 @@ class Optimizer:
 
     As in PyTorch, ``step()`` skips a parameter whose ``grad`` is None (set by
     ``p.grad = None``): it is neither updated nor decayed, and its state is kept.
+    ``backward()`` leaves None on a parameter that it reaches only through relus that
+    were off (PyTorch would set 0 there; see :meth:`autograd.Value.backward`).
 
     Args:
         params: the parameters to optimise, e.g. ``model.parameters()`` (a model

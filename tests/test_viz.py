@@ -406,6 +406,17 @@ class TestRenderedSvg:
         assert "#bdbdbd" in fills("dead")
         assert any("vanishing" in t for t in texts(svg))
 
+    def test_a_grad_of_none_is_coloured_as_zero(self) -> None:
+        """A leaf whose grad is None (no gradient reached it) is grey, and drawn as None."""
+        w, x = Value(3.0, label="w"), Value(-1.0, label="x")
+        w.grad = None  # type: ignore[assignment]
+        root = (w * x).relu() + x  # the relu is off: backward() does not reach w
+        root.backward()
+        svg = svg_of(draw_graph(root, color_grad=True))
+        cell = node_with_text(svg, "w")
+        assert "#bdbdbd" in {p.get("fill", "") for p in cell.iter(f"{SVG}polygon")}
+        assert any("None" in t for t in texts(svg))
+
 
 @needs_dot
 class TestRandomGraphs:
