@@ -100,7 +100,8 @@ class Value:
     data: float
     grad: float
     rule: Rule | None
-    # See the class docstring: x and a hold a tuple for an n-input op, else one item.
+    # See the class docstring: x and a hold a tuple for an n-input op (y and b too for a
+    # dot), else one item.
     x: Any  # Value | float | tuple[Value | float, ...] | None
     y: Any  # Value | float | tuple[Value | float, ...] (a dot's) | None
     a: Any  # float | tuple[float, ...] | None
