@@ -140,22 +140,12 @@ class Value:
     @property
     def operands(self) -> tuple[Value | float, ...]:
         """The inputs in order, Values and constant floats (``()`` for a leaf)."""
-        x, y = self.x, self.y
-        if type(x) is tuple:  # an n-input node; a dot's second vector is in y
-            return x if y is None else x + y
-        if y is not None:
-            return (x, y)
-        return () if x is None else (x,)
+        return _joined(self.x, self.y)
 
     @property
     def saved(self) -> tuple[float, ...]:
         """The inputs' numbers at the forward pass, one per operand (``()`` for a leaf)."""
-        a, b = self.a, self.b
-        if type(a) is tuple:  # an n-input node; a dot's second vector is in b
-            return a if b is None else a + b
-        if b is not None:
-            return (a, b)
-        return () if a is None else (a,)
+        return _joined(self.a, self.b)
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -604,6 +594,19 @@ _math_exp, _math_log, _math_pow, _INF = math.exp, math.log, math.pow, math.inf
 
 Operands: TypeAlias = tuple[Value | float, ...]  # a node's inputs, Values and constants
 Numbers: TypeAlias = tuple[float, ...]  # their numbers at the forward pass
+
+
+def _joined(first: Any, second: Any) -> tuple[Any, ...]:
+    """One tuple from a node's two fields, ``x y`` (operands) or ``a b`` (saved); see Value.
+
+    A tuple in the first is an n-input node's (a dot's second vector is in the second
+    field); otherwise the fields hold one item each, None where there is none.
+    """
+    if type(first) is tuple:
+        return first if second is None else first + second
+    if second is not None:
+        return (first, second)
+    return () if first is None else (first,)
 
 
 def record(rule: Rule, data: float, operands: Operands, saved: Numbers) -> Value:
