@@ -421,10 +421,11 @@ def _text(s: str) -> str:
     The DOT parser ends an HTML-like label at its matching ``>``, so once ``& < > "``
     are entities no text can close it early, and the record characters ``{ } |``
     mean nothing there. Backslashes are doubled because Graphviz still expands
-    ``\N`` (the node's name) and ``\G`` inside HTML-like labels.
+    ``\N`` (the node's name) and ``\G`` inside HTML-like labels. ``]`` is an entity
+    too: Graphviz's HTML parser rejects text that starts with it (a label ``"]"``).
     """
     s = _printable(s).replace("\\", "\\\\")
-    return "<br/>".join(html.escape(line) for line in s.split("\n"))
+    return "<br/>".join(html.escape(line).replace("]", "&#93;") for line in s.split("\n"))
 
 
 def _caption(

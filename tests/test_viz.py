@@ -572,6 +572,12 @@ class TestEscaping:
         svg = svg_of(draw_graph(Value(1.0, label="bell\x07 esc\x1b\ttab \ud800")))
         assert texts(value_nodes(svg)["v0"])[0] == "bell\\x07 esc\\x1b\\ttab \\ud800"
 
+    @pytest.mark.parametrize("label", ["]", "]]", "]>", "a]"])
+    def test_a_closing_bracket_renders(self, label: str) -> None:
+        """A label starting with ``]``, which Graphviz's HTML parser rejects as text, renders."""
+        svg = svg_of(draw_graph(Value(1.0, label=label)))
+        assert texts(value_nodes(svg)["v0"])[0] == label
+
     @settings(max_examples=25, deadline=None)
     @given(
         st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
