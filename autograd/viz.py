@@ -451,7 +451,7 @@ def _caption(
     if color_grad and grads:
         notes.append(
             "grad colour: blue = tiny |grad| (vanishing), white = near 1, "
-            "red = huge (exploding), grey = exactly 0."
+            "red = huge (exploding), grey = exactly 0 (or None: no gradient reached it)."
         )
     return "".join(f'{html.escape(note)}<br align="left"/>' for note in notes)
 
